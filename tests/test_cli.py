@@ -1,0 +1,86 @@
+"""The `followup-kit` command line, run as a person runs it: a real process, real files."""
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest
+from icalendar import Calendar
+
+BIN = Path(sys.executable).parent / 'followup-kit'
+BAD = json.loads((Path(__file__).parent / 'data' / 'bad_plan_args.json').read_text())
+BASE = ['plan', '--at', '2026-11-19 14:00', '--tz', 'Europe/Paris', '--country', 'FR', '--company', 'Example Analytics',
+        '--role', 'Data Analyst', '--interviewer', 'Dana Jones <dana.jones@example.com>', '--interviewer', 'Sam Lee']
+
+def run(*args, cwd=None):
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+def test_help_and_version():
+    r = run('--help')
+    assert r.returncode == 0 and 'plan' in r.stdout and 'demo' in r.stdout
+    assert run('--version').stdout.startswith('followup-kit ')
+
+def test_plan_json_contract():
+    r = run(*BASE, '--response-days', '10', '--format', 'json')
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert set(d) >= {'interview', 'steps'}
+    keys = {'kind', 'title', 'earliest', 'due', 'channel', 'recipient', 'why', 'source'}
+    for s in d['steps']: assert keys <= set(s), s
+    dues = [s['due'] for s in d['steps']]
+    from datetime import datetime
+    assert [datetime.fromisoformat(x) for x in dues] == sorted(datetime.fromisoformat(x) for x in dues)
+    assert all(x[-6] in '+-' for x in dues), 'every time carries its UTC offset'
+    assert [s['kind'] for s in d['steps']].count('thank_you_email') == 2
+
+def test_plan_table_is_readable():
+    r = run(*BASE)
+    assert r.returncode == 0 and 'Follow-up plan: Data Analyst at Example Analytics' in r.stdout
+    assert 'thank_you_email' in r.stdout and '(four-parts)' in r.stdout
+
+def test_plan_ics_file(tmp_path):
+    out = tmp_path / 'plan.ics'
+    r = run(*BASE, '--format', 'ics', '--out', str(out))
+    assert r.returncode == 0 and r.stdout == ''
+    cal = Calendar.from_ical(out.read_bytes())
+    events = list(cal.walk('VEVENT'))
+    assert len(events) == 9 and all(e.get('DTSTAMP') and e.get('UID') for e in events)
+    assert all(list(e.walk('VALARM')) for e in events)
+    assert [tz['TZID'] for tz in cal.walk('VTIMEZONE')] == ['Europe/Paris']
+    again = tmp_path / 'again.ics'
+    run(*BASE, '--format', 'ics', '--out', str(again))
+    uids = lambda p: [str(e['UID']) for e in Calendar.from_ical(p.read_bytes()).walk('VEVENT')]
+    assert uids(out) == uids(again), 'UIDs are stable across runs'
+
+def test_events_change_the_plan():
+    r = run(*BASE, '--event', 'rejected@2026-11-27T10:00', '--format', 'json')
+    steps = json.loads(r.stdout)['steps']
+    assert [s['kind'] for s in steps if s['status'] == 'pending'] == ['write_notes', 'reply_to_rejection']
+
+@pytest.mark.parametrize('case', BAD, ids=[' '.join(c['args'][4:6]) or ' '.join(c['args'][:2]) for c in BAD])
+def test_bad_input_is_one_line_exit_2(case, tmp_path):
+    out = case['args'][-1] if '--out' in case['args'] else None
+    r = run('plan', *case['args'], cwd=tmp_path)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr.count('\n') == 1, r.stderr
+    assert case['flag'] in r.stderr, r.stderr
+    assert 'Traceback' not in r.stderr and r.stdout == ''
+
+def test_out_file_is_not_clobbered_by_bad_input(tmp_path):
+    out = tmp_path / 'plan.json'
+    assert run(*BASE, '--format', 'json', '--out', str(out)).returncode == 0
+    before = out.read_bytes()
+    r = run(*BASE, '--format', 'json', '--out', str(out), '--response-days', 'ten')
+    assert r.returncode == 2 and out.read_bytes() == before
+
+def test_demo_writes_and_prints_paths(tmp_path):
+    r = run('demo', '--out', str(tmp_path / 'demo'))
+    assert r.returncode == 0, r.stderr
+    for name in ('plan.txt', 'plan.json', 'plan.ics', 'plan.png'):
+        assert (tmp_path / 'demo' / name).exists() and name in r.stdout
+
+def test_plan_path_imports_nothing_heavy():
+    code = ("import sys; from followup_kit.cli import main; "
+            "main(['plan','--at','2026-11-19 14:00','--tz','Europe/Paris','--country','FR','--format','json']); ")
+    probe = code.replace("main([", "sys.stdout = open('/dev/null','w'); main([") + \
+        "sys.stderr.write(' '.join(m for m in ('pandas','matplotlib','ipywidgets','icalendar','holidays','jinja2') if m in sys.modules))"
+    r = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == '', f'the plan path imported: {r.stderr}'

@@ -1,0 +1,99 @@
+"""Property tests: the timeline's promises hold for any interview, zone, country, window and events."""
+from datetime import date, datetime, time, timedelta, timezone
+from hypothesis import given, settings, strategies as st, HealthCheck
+from followup_kit.timeline import (Interview, Person, Event, Policy, WorkCalendar, plan_followups, ATTEMPT_KINDS,
+                                   CALL_KINDS, THANK_YOU_CEILING_HOURS)
+
+ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'America/Sao_Paulo', 'Europe/London',
+         'Asia/Kolkata', 'Pacific/Auckland', 'UTC', 'America/Los_Angeles']
+COUNTRIES = [None, 'FR', 'US', 'JP', 'AU', 'BR', 'GB', 'IN', 'NZ', 'DE', 'ES']
+EMAIL_KINDS = ('formal_note', 'status_email', 'second_status_email')
+utc = lambda dt: dt.astimezone(timezone.utc)
+
+@st.composite
+def interviews(draw):
+    start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2028, 12, 31))).replace(second=0, microsecond=0)
+    window = draw(st.sampled_from(['none', 'days', 'date']))
+    people = [Person(f'Person {i}', None, f'p{i}@example.com') for i in range(draw(st.integers(0, 3)))]
+    return Interview(start, tz=draw(st.sampled_from(ZONES)), country=draw(st.sampled_from(COUNTRIES)),
+                     duration=draw(st.integers(15, 240)), interviewers=people,
+                     response_days=draw(st.integers(0, 40)) if window == 'days' else None,
+                     response_by=(start.date() + timedelta(days=draw(st.integers(0, 40)))) if window == 'date' else None,
+                     channel=draw(st.sampled_from(['email', 'phone', 'letter'])),
+                     company_style=draw(st.sampled_from(['tech', 'corporate', 'small_business'])))
+
+@st.composite
+def scenarios(draw):
+    iv = draw(interviews())
+    policy = draw(st.sampled_from(['standard', 'email_only']))
+    base = plan_followups(iv, policy)
+    events, t = [], iv.end
+    for _ in range(draw(st.integers(0, 4))):
+        t = t + timedelta(hours=draw(st.integers(1, 24 * 20)))
+        kind = draw(st.sampled_from(['done', 'done', 'replied', 'invited', 'rejected', 'offer', 'unreachable', 'withdrawn']))
+        if kind == 'done': events.append(Event('done', t, step=draw(st.sampled_from([s.id for s in base.steps]))))
+        elif kind == 'replied': events.append(Event('replied', t, new_date=(t + timedelta(days=draw(st.integers(0, 30)))).date()))
+        elif kind == 'invited': events.append(Event('invited', t, channel=draw(st.sampled_from(['email', 'phone']))))
+        else: events.append(Event(kind, t))
+        if kind in ('unreachable', 'withdrawn'): break
+    return iv, policy, events
+
+def check_plan(iv, policy, events):
+    plan = plan_followups(iv, policy, events)
+    cal, pol = WorkCalendar(iv.country), Policy.preset(policy)
+    steps = plan.steps
+    # ordered, windows well-formed, ids unique
+    assert [utc(s.due) for s in steps] == sorted(utc(s.due) for s in steps)
+    assert all(utc(s.earliest) <= utc(s.due) for s in steps)
+    assert len({s.id for s in steps}) == len(steps)
+    # caps: per cycle of status checks, at most max_attempts attempts, and never more than three
+    cycles = {}
+    for s in steps:
+        if s.kind in ATTEMPT_KINDS: cycles.setdefault(s.id.partition('.')[2], []).append(s)
+    assert all(len(c) <= min(pol.max_attempts, 3) for c in cycles.values())
+    if not any(e.kind == 'replied' for e in events): assert sum(len(c) for c in cycles.values()) <= 3
+    # calls: never Monday, weekend or public holiday; early-morning window to end of afternoon
+    for s in steps:
+        if s.kind in CALL_KINDS:
+            d = s.earliest.date()
+            assert d.weekday() not in (0, 5, 6) and d not in cal.holidays, (s, d)
+            assert s.earliest.time() == pol.call_windows[0][0] and s.due.time() == pol.call_windows[-1][1]
+        if s.kind in EMAIL_KINDS and s.channel == 'email':
+            assert cal.is_working_day(s.earliest.date()) and cal.is_working_day(s.due.date()), s
+    # thank-you within 48 h of the end, counted in real hours
+    for s in steps:
+        if s.kind == 'thank_you_email': assert utc(s.due) - utc(iv.end) <= timedelta(hours=THANK_YOU_CEILING_HOURS)
+    # no status check on or before the stated date
+    first = [s for s in steps if s.id == 'status_email']
+    if iv.stated_date is not None and first: assert first[0].earliest.date() > iv.stated_date
+    for i, e in enumerate([e for e in events if e.kind == 'replied'], 2):
+        assert plan.step(f'status_email.{i}').earliest.date() > e.new_date
+    # after a closing event nothing is pending; after news, no contact attempt is pending
+    if plan.closed: assert plan.pending == [] and not plan.due(iv.end + timedelta(days=400))
+    if any(e.kind in ('invited', 'rejected', 'offer') for e in events):
+        assert not [s for s in plan.pending if s.kind in ATTEMPT_KINDS + ('move_on',)]
+    return plan
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_plan_invariants(case):
+    check_plan(*case)
+
+@settings(max_examples=150, deadline=None)
+@given(interviews(), st.sampled_from(['standard', 'email_only']))
+def test_dst_keeps_wall_clock_times(iv, policy):
+    plan = plan_followups(iv, policy)
+    pol = Policy.preset(policy)
+    for s in plan.steps:
+        if s.kind == 'status_email': assert s.earliest.time() == pol.email_time
+        if s.kind == 'write_notes': assert s.earliest == iv.end
+    ty = [s for s in plan.steps if s.kind == 'thank_you_email'][0]
+    assert ty.due.tzinfo is iv.zone
+
+@settings(max_examples=200, deadline=None)
+@given(interviews())
+def test_round_trip_and_record(iv):
+    from followup_kit.timeline import Interview as I
+    assert I.from_dict(iv.to_dict()) == iv
+    p = plan_followups(iv)
+    assert p.record(Event('withdrawn', iv.end + timedelta(days=1))).pending == []
