@@ -9,16 +9,16 @@ from __future__ import annotations
 import csv, json, os, sqlite3, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 from .timeline import InputError
-from .notes import Application, Contact, InterviewNotes, LogEntry
+from .notes import Application, Contact, InterviewNotes, LogEntry, Question
 
 # %% auto #0
 __all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'FORMULA_STARTS', 'EVENT_COLUMNS',
            'JournalError', 'default_path', 'Journal', 'DueStep', 'Agenda', 'read_bundle', 'spreadsheet_safe',
-           'contacts_vcard']
+           'contacts_vcard', 'sample_journal']
 
 # %% ../nbs/02_journal.ipynb #44737f91
 class JournalError(InputError):
@@ -564,3 +564,42 @@ def _journal_markdown(self:Journal):
     return f"**Journal** `{self.path.name}`: {c[0]} interview notes, {c[1]} applications, {c[2]} log entries" + (" (read-only)" if self.readonly else "")
 
 Journal._repr_markdown_ = _journal_markdown
+
+# %% ../nbs/02_journal.ipynb #ddb0f6a0
+def sample_journal(path:str|Path, # where to write it; an existing file is refused, never overwritten
+                   ) -> Journal:
+    "A journal holding three invented applications at different stages, for practice and demos."
+    from followup_kit.timeline import sample_interview
+    if Path(path).exists(): raise InputError("journal", str(path), "a path where no file exists yet (the sample never overwrites)")
+    j, iv = Journal(path), sample_interview()
+    paris = iv.zone
+    at = lambda s: datetime.fromisoformat(s).replace(tzinfo=paris)
+    card = lambda p: Contact(p.name, p.title, iv.company, p.email, p.phone)
+    analytics = InterviewNotes(iv.company, iv.role, iv.start, tz=iv.tz, country=iv.country, company_style=iv.company_style,
+        interviewers=[card(p) for p in iv.interviewers], contact=card(iv.contact), response_days=iv.response_days,
+        topics=["Dana: the dashboard redesign for the sales team", "Sam: the hybrid work policy"],
+        skills=["SQL", "stakeholder communication"], concerns=["I have not used their BI tool yet"],
+        questions=[Question("Tell us about a time data changed a decision", "Churn analysis at my last job", 4),
+                   Question("How would you explain a p-value to a sales manager?", "Too long; lost the thread", 2, True),
+                   Question("Why this team?", "Their public dashboards", 5)])
+    bakery = InterviewNotes("Example Bakery", "Shop Manager", at("2026-11-16T10:00"), tz=iv.tz, country="FR",
+        company_style="small_business", channel="letter", response_by=date(2026, 11, 20),
+        interviewers=[Contact("Alex Martin", "Owner", "Example Bakery", "alex.martin@example.com")],
+        topics=["opening hours at the new shop"], skills=["team scheduling"],
+        questions=[Question("How do you handle a rush at opening time?", "Two-till plan", 4)])
+    logistics = InterviewNotes("Example Logistics", "Operations Coordinator", at("2026-11-02T09:30"), tz=iv.tz, country="FR",
+        interviewers=[Contact("Robin Lee", "Operations Lead", "Example Logistics", "robin.lee@example.com")],
+        response_days=14, topics=["warehouse shift planning"], skills=["Excel", "forecasting"],
+        questions=[Question("Describe a process you improved", "Returns desk queue", 3)])
+    for notes, log in [
+        (analytics, [LogEntry("message_sent", at("2026-11-20T09:10"), step="thank_you_email:dana-jones")]),
+        (bakery, [LogEntry("message_sent", at("2026-11-16T18:30"), step="thank_you_email:alex-martin"),
+                  LogEntry("message_sent", at("2026-11-17T11:00"), step="formal_note:alex-martin", channel="letter")]),
+        (logistics, [LogEntry("message_sent", at("2026-11-02T17:00"), step="thank_you_email:robin-lee"),
+                     LogEntry("message_sent", at("2026-11-05T10:00"), step="formal_note:robin-lee"),
+                     LogEntry("rejected", at("2026-11-18T16:20"), note="Generic email from the HR team"),
+                     LogEntry("message_sent", at("2026-11-19T09:00"), step="reply_to_rejection")])]:
+        app = Application(notes.company, notes.role)
+        j.save(notes, application=app)
+        for entry in log: j.record(app.id, entry)
+    return j
