@@ -84,3 +84,69 @@ def test_plan_path_imports_nothing_heavy():
     r = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stderr.strip() == '', f'the plan path imported: {r.stderr}'
+
+# --- check and draft ---------------------------------------------------------------------------------------
+GOOD_THANKS = """Subject: Thank you for today's interview
+
+Dear Dana,
+
+Thank you for taking the time to meet with me today about the Data Analyst role. I enjoyed hearing about the
+dashboard redesign for the sales team, and it made me even more excited about joining Example Analytics.
+
+I look forward to hearing about the next steps.
+
+Best regards,
+Alex Doe
+"""
+
+def run_in(stdin, *args):
+    return subprocess.run([str(BIN), *args], input=stdin, capture_output=True, text=True, timeout=120)
+
+def test_check_json_contract_from_stdin():
+    r = run_in("To whom it may concern,\n\nI want an update now!!!\n", 'check', '-', '--kind', 'status_email', '--json')
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert list(d) == ['score', 'findings'] and 0 <= d['score'] <= 100
+    assert all(list(f) == ['rule', 'severity', 'message', 'start', 'end'] for f in d['findings'])
+    assert 'greeting-generic' in {f['rule'] for f in d['findings']}
+
+def test_check_good_draft_from_file_is_clean(tmp_path):
+    f = tmp_path / 'thanks.txt'; f.write_text(GOOD_THANKS)
+    r = run('check', str(f), '--kind', 'thank_you_email', '--json')
+    assert r.returncode == 0 and json.loads(r.stdout)['findings'] == [], r.stdout
+
+@pytest.mark.parametrize('args,flag', [
+    (['check', 'missing.txt', '--kind', 'thank_you_email'], 'FILE'),
+    (['check', '.', '--kind', 'thank_you_email'], 'FILE'),
+    (['check', '-', '--kind', 'love_letter'], '--kind'),
+    (['check', '-', '--kind', 'status_email', '--journal', 'nowhere.db', '--interview', 'n-1'], '--journal'),
+    (['check', '-', '--kind', 'status_email', '--journal', 'nowhere.db'], '--interview'),
+    (['draft', 'thank_you_email', '--journal', 'nowhere.db', '--interview', 'n-1'], '--journal'),
+    (['draft', 'sonnet', '--journal', 'nowhere.db', '--interview', 'n-1'], 'KIND'),
+])
+def test_check_and_draft_bad_input(args, flag, tmp_path):
+    r = subprocess.run([str(BIN), *args], input='', capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and flag in r.stderr, r.stderr
+    assert not (tmp_path / 'nowhere.db').exists(), 'a mistyped journal path must not create a journal'
+
+def test_check_binary_file_is_refused(tmp_path):
+    f = tmp_path / 'photo.jpg'; f.write_bytes(b'\xff\xd8\xff\xe0' + bytes(range(256)))
+    r = run('check', str(f), '--kind', 'thank_you_email')
+    assert r.returncode == 2 and 'FILE' in r.stderr and 'Traceback' not in r.stderr
+
+def test_draft_from_sample_journal_checks_clean(tmp_path):
+    from followup_kit.journal import sample_journal
+    db = tmp_path / 'j.db'
+    with sample_journal(db) as j:
+        nid = [n.id for n in j.all() if n.company == 'Example Analytics'][0]
+    r = run('draft', 'thank_you_email', '--journal', str(db), '--interview', nid, '--sender', 'Alex Doe <alex.doe@example.com>', '--json')
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [d['to'] for d in out] == ['dana.jones@example.com', 'sam.lee@example.com'] or len(out) == 2
+    for d in out:
+        assert d['mailto'].startswith('mailto:')
+        c = run_in(f"Subject: {d['subject']}\n\n{d['body']}", 'check', '-', '--kind', 'thank_you_email', '--json',
+                   '--journal', str(db), '--interview', nid)
+        assert json.loads(c.stdout)['findings'] == [], c.stdout
+    bad = run('draft', 'thank_you_email', '--journal', str(db), '--interview', 'n-nope')
+    assert bad.returncode == 2 and bad.stderr.count('\n') == 1
