@@ -150,3 +150,34 @@ def test_draft_from_sample_journal_checks_clean(tmp_path):
         assert json.loads(c.stdout)['findings'] == [], c.stdout
     bad = run('draft', 'thank_you_email', '--journal', str(db), '--interview', 'n-nope')
     assert bad.returncode == 2 and bad.stderr.count('\n') == 1
+
+# --- workshop report ---------------------------------------------------------------------------------------
+@pytest.fixture(scope='module')
+def cohort_folder(tmp_path_factory):
+    from followup_kit.workshop import sample_cohort
+    folder = tmp_path_factory.mktemp('cohort')
+    sample_cohort(6, seed=3, folder=folder)
+    (folder / 'broken.json').write_text('{"format": "followup_kit journal bundle", "notes": [')
+    return folder
+
+def test_workshop_report_skips_a_bad_bundle_and_writes_the_rest(cohort_folder, tmp_path):
+    out = tmp_path / 'report.html'
+    r = run('workshop', 'report', str(cohort_folder), '--out', str(out), '--csv', str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert 'skipped broken.json' in r.stderr and 'loaded 7 bundles' in r.stderr
+    html = out.read_text()
+    assert html.lstrip().lower().startswith('<!doctype html') and 'Participant 01' in html
+    assert str(out) in r.stdout and list(tmp_path.glob('*.csv'))
+
+@pytest.mark.parametrize('args,flag', [
+    (['workshop', 'report', 'no-such-folder'], 'FOLDER'),
+    (['workshop', 'report', '.'], 'FOLDER'),
+    (['dashboard', 'no-such-folder'], 'FOLDER'),
+])
+def test_workshop_bad_folders(args, flag, tmp_path):
+    r = run(*args, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count('\n') == 1 and flag in r.stderr, r.stderr
+
+def test_workshop_report_bad_out(cohort_folder, tmp_path):
+    r = run('workshop', 'report', str(cohort_folder), '--out', str(tmp_path / 'missing' / 'r.html'))
+    assert r.returncode == 2 and '--out' in r.stderr.splitlines()[-1]
