@@ -15,9 +15,9 @@ from .timeline import InputError
 
 # %% auto #0
 __all__ = ['SEVERITIES', 'EMAIL_KINDS', 'SCRIPT_KINDS', 'WRITTEN_KINDS', 'KINDS', 'PENALTIES', 'RULES', 'CHECKS',
-           'PER_INTERVIEWER', 'Message', 'parse_message', 'Finding', 'Review', 'Rule', 'RuleBook', 'Facts',
-           'facts_from', 'register_check', 'check_message', 'review_to_json', 'format_review', 'topics_for',
-           'draft_context', 'Draft', 'draft', 'drafts']
+           'PER_INTERVIEWER', 'SEVERITY_MARKS', 'Message', 'parse_message', 'Finding', 'Review', 'Rule', 'RuleBook',
+           'Facts', 'facts_from', 'register_check', 'check_message', 'review_to_json', 'format_review', 'topics_for',
+           'draft_context', 'Draft', 'draft', 'drafts', 'CoachStep', 'coach_steps', 'review_html', 'MessageCoach']
 
 # %% ../nbs/05_messages.ipynb #6844f6c7
 _SUBJECT = re.compile(r"[ \t]*subject[ \t]*:[ \t]*(?P<subject>[^\n]*)", re.I)
@@ -824,3 +824,145 @@ def drafts(kind:str, # the step kind to write for, one of `KINDS`
     people = getattr(notes, "interviewers", None) or []
     if kind in PER_INTERVIEWER and people: return [draft(kind, notes, recipient=p, **kwargs) for p in people]
     return [draft(kind, notes, **kwargs)]
+
+# %% ../nbs/05_messages.ipynb #d1d2d881
+@dataclass(frozen=True)
+class CoachStep:
+    "One message the coach can draft: its dropdown `key` and `label`, its `kind`, and the plan `step` or the `recipient`."
+    key: str  # the dropdown's value: the plan step's id, or `kind` / `kind:name` without a plan
+    label: str  # what the dropdown shows
+    kind: str  # one of `KINDS`
+    step: object = None  # the plan `Step`, when chosen from a plan
+    recipient: object = None  # the interviewer, for per-interviewer kinds without a plan
+
+def _slug(name): return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "someone"
+
+def coach_steps(notes, # the interview's `InterviewNotes`
+                plan=None, # the timeline `Plan`; its pending steps that need words are offered
+               ) -> list:
+    "The `CoachStep`s to offer: the plan's pending steps that need words, else every kind (per interviewer where asked)."
+    if plan is not None: return [CoachStep(s.id, s.title, s.kind, step=s) for s in plan.pending if s.kind in KINDS]
+    out = []
+    for kind in KINDS:
+        label, people = kind.replace("_", " "), (getattr(notes, "interviewers", None) or []) if kind in PER_INTERVIEWER else []
+        out += [CoachStep(f"{kind}:{_slug(_text_of(p))}", f"{label} to {_text_of(p)}", kind, recipient=p) for p in people] or [CoachStep(kind, label, kind)]
+    return out
+
+# %% ../nbs/05_messages.ipynb #2c382f6f
+SEVERITY_MARKS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}  # shown with the severity word
+_SEVERITY_COLOURS = {"error": "var(--jp-error-color1)", "warning": "var(--jp-warn-color1)", "info": "var(--jp-info-color1)"}
+
+def _finding_html(f, text):
+    "One finding as a list item: icon and severity word, rule id, advice, and the excerpt it points at."
+    e, quote_ = html.escape, _excerpt(text, f.start, f.end)
+    return (f"<li class='fk-finding fk-{e(f.severity)}' style='border-left:4px solid {_SEVERITY_COLOURS.get(f.severity, 'currentColor')};"
+            f"padding:2px 8px;margin:4px 0;list-style:none'><b>{SEVERITY_MARKS.get(f.severity, '')} {e(f.severity)}</b> "
+            f"<code style='color:inherit;background:var(--jp-layout-color2)'>{e(f.rule)}</code>: {e(f.message)}"
+            + (f" <span style='color:var(--jp-ui-font-color2)'>— “{e(quote_)}”</span>" if quote_ else "") + "</li>")
+
+def review_html(review:Review, # what `check_message` returned
+               ) -> str:
+    "The review as themed, escaped HTML: the score, then each finding's severity, rule, advice and excerpt."
+    n = len(review.findings)
+    head = f"<b>Score {review.score}/100</b> — " + (f"{n} finding{'s' * (n != 1)}" if n else "✅ nothing to fix")
+    items = "".join(_finding_html(f, review.text) for f in review.findings)
+    return (f"<div class='fk-review' role='status' aria-live='polite' style='color:var(--jp-ui-font-color1);"
+            f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>"
+            + (f"<ul style='padding:0;margin:0'>{items}</ul>" if items else "") + "</div>")
+
+# %% ../nbs/05_messages.ipynb #a3d4f954
+class MessageCoach:
+    "Pick a step, get its draft, edit it, and see `check_message`'s findings as you type."
+    def __init__(self, notes, # the interview's `InterviewNotes`
+                 plan=None, # the timeline `Plan`; its pending steps that need words are offered
+                 sender=None, # you: a name, or an object with `.name`, `.email`, `.phone`
+                 journal=None, # a `Journal` holding these notes in an application: plan from it, "Log as sent" to it
+                 templates=None, # a folder of coach templates, passed to `draft`
+                 sent_at:datetime|None=None, # when you mean to send, for the timing rules
+                ):
+        import ipywidgets as w
+        self.notes, self.sender, self.journal, self.templates, self.sent_at = notes, sender, journal, templates, sent_at
+        self.application = _application_of(journal, notes)
+        self.plan = plan if plan is not None or self.application is None else self.application.plan(notes)
+        wide, label = w.Layout(width="100%"), {"description_width": "4em"}
+        self.step = w.Dropdown(description="Step", tooltip="The follow-up step to write", style=label, layout=wide)
+        self.text = w.Textarea(description="Draft", placeholder="Your message", continuous_update=True, rows=16,
+                               tooltip="Edit the draft; findings update as you type", style=label, layout=wide)
+        self.findings, self.link, self.voicemail, self.status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.restore = w.Button(description="Restore the draft", icon="undo", tooltip="Replace your edits with a fresh draft")
+        self.log_button = w.Button(description="Log as sent", icon="check", disabled=self.application is None,
+                                   tooltip="Record in the journal that this message went out")
+        self.step.observe(lambda _: self.load(), "value")
+        self.text.observe(lambda _: self.check(), "value")
+        self.restore.on_click(lambda _: self.load())
+        self.log_button.on_click(lambda _: self.log_sent())
+        self.widget = w.VBox([self.step, self.text, self.findings, self.voicemail,
+                              w.HBox([self.restore, self.log_button, self.link, self.status])])
+        self._offer()
+
+    def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+
+# %% ../nbs/05_messages.ipynb #059aac97
+def _application_of(journal, notes):
+    "The journal's application with `notes` as one of its rounds, if any."
+    if journal is None: return None
+    return next((a for a in journal.applications() if getattr(notes, "id", None) in a.rounds), None)
+
+def _offer(self:MessageCoach):
+    "Fill the dropdown with the steps to draft, keeping the current choice when it is still there."
+    self.steps = {s.key: s for s in coach_steps(self.notes, self.plan)}
+    keep = self.step.value if self.step.value in self.steps else None
+    with self.step.hold_trait_notifications(): self.step.options = [(s.label, s.key) for s in self.steps.values()]
+    self.step.value = keep or next(iter(self.steps), None)
+    if keep or not self.steps: self.load()
+
+MessageCoach._offer = _offer
+
+# %% ../nbs/05_messages.ipynb #8b6f353e
+def _load(self:MessageCoach) -> Draft|None:
+    "Put a fresh draft for the chosen step in the text box; returns it."
+    choice = self.steps.get(self.step.value)
+    self.draft = None if choice is None else draft(choice.kind, self.notes, self.plan, step=choice.step, sender=self.sender,
+                                                    templates=self.templates, recipient=choice.recipient)
+    vm = self.draft and self.draft.voicemail
+    self.voicemail.value = f"<p style='color:var(--jp-ui-font-color1)'><b>If you reach voicemail:</b><br>{html.escape(vm).replace(chr(10), '<br>')}</p>" if vm else ""
+    new = self.draft.text if self.draft else ""
+    if self.text.value == new: self.check()
+    else: self.text.value = new
+    return self.draft
+
+def _mail_link(self:MessageCoach) -> str:
+    "An HTML `mailto:` link for the text as edited, or a note that a call script has none."
+    if self.draft is None: return ""
+    subject, body = _split_subject(self.text.value)
+    link = Draft(self.draft.kind, subject, body, self.draft.to, self.draft.recipient).mailto
+    if link is None: return "<span style='color:var(--jp-ui-font-color1)'>📞 A call script: no mail link.</span>"
+    to = f" to {html.escape(self.draft.recipient)}" if self.draft.recipient else ""
+    return f"<a href=\"{html.escape(link)}\" style='color:var(--jp-content-link-color)'>✉️ Open in your mail app{to}</a>"
+
+def _check(self:MessageCoach) -> Review|None:
+    "Review the text as it stands; show the findings and the mail link; returns the `Review`."
+    choice = self.steps.get(self.step.value)
+    self.review = None if choice is None else check_message(self.text.value, choice.kind, self.notes, sent_at=self.sent_at, plan=self.plan)
+    self.findings.value = review_html(self.review) if self.review else "<p style='color:var(--jp-ui-font-color1)'>Nothing left to write for this plan.</p>"
+    self.link.value = _mail_link(self)
+    return self.review
+
+MessageCoach.load, MessageCoach.check = _load, _check
+
+# %% ../nbs/05_messages.ipynb #82c57f3c
+def _log_sent(self:MessageCoach, when:datetime|None=None, # when it went out, timezone-aware; now by default
+             ):
+    "Record in the journal that the chosen step's message went out; the plan and the list follow."
+    from followup_kit.notes import LogEntry
+    choice = self.steps.get(self.step.value)
+    if self.application is None: raise InputError("journal", self.journal, "a Journal with an application holding these notes")
+    if choice is None or choice.step is None: raise InputError("step", self.step.value, "a step of the plan")
+    kind = "call_made" if choice.kind in SCRIPT_KINDS else "message_sent"
+    entry = LogEntry(kind, when or datetime.now(timezone.utc), step=choice.step.id, channel=choice.step.channel, notes_id=self.notes.id)
+    self.application = self.journal.record(self.application.id, entry)
+    self.plan = self.application.plan(self.notes)
+    self.status.value = f"<span style='color:var(--jp-ui-font-color1)'>✔ Logged: {html.escape(choice.label)}</span>"
+    self._offer()
+
+MessageCoach.log_sent = _log_sent

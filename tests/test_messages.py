@@ -161,7 +161,7 @@ def test_reprs_escape_user_text():
 
 
 def test_import_is_light():
-    code = "import sys, followup_kit.messages; print(sorted(m for m in ('jinja2', 'spellchecker', 'pandas', 'matplotlib') if m in sys.modules))"
+    code = "import sys, followup_kit.messages; print(sorted(m for m in ('jinja2', 'spellchecker', 'pandas', 'matplotlib', 'ipywidgets') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"
 
