@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 __all__ = ['CHANNELS', 'COMPANY_STYLES', 'ATTEMPT_KINDS', 'CALL_KINDS', 'THANK_YOU_CEILING_HOURS', 'POLICIES', 'STEP_KINDS',
            'EVENT_KINDS', 'CLOSING_EVENTS', 'Step', 'InputError', 'get_zone', 'supported_countries', 'check_country',
            'public_holidays', 'WorkCalendar', 'Person', 'Interview', 'Policy', 'Event', 'Plan', 'plan_followups',
-           'to_dict', 'Due', 'due', 'to_frame', 'to_ics', 'plot', 'sample_interview']
+           'to_dict', 'Due', 'due', 'to_frame', 'to_ics', 'plot', 'plan_frame', 'sample_interview']
 
 # %% ../nbs/00_timeline.ipynb #59501a6b
 class InputError(ValueError):
@@ -786,6 +786,117 @@ def plot(self,
     ax.set_title(f"{iv.role or 'Interview'} at {iv.company or '?'}: {len(self.pending)} steps to do, last one {_when(self.steps[-1].due)}",
                  loc='left', fontsize=10)
     return fig
+
+# %% ../nbs/00_timeline.ipynb #4a87b83f
+_DAY, _MIN = 'datetime64[D]', 'timedelta64[m]'
+
+def _minutes(t:time): return t.hour * 60 + t.minute
+
+def _busday_calendars(country, no_call_weekdays):
+    "numpy working-day and call-day calendars for `country`."
+    import numpy as np
+    hols = np.array(sorted(public_holidays(country)), dtype=_DAY) if country else np.array([], dtype=_DAY)
+    call_mask = ''.join('0' if i >= 5 or i in no_call_weekdays else '1' for i in range(7))
+    return np.busdaycalendar('1111100', holidays=hols), np.busdaycalendar(call_mask, holidays=hols)
+
+def _chain_dates(end, stated, p:Policy, cal, ccal) -> dict:
+    "Earliest and due (naive local, minutes) of every non-personal step, for arrays of interview ends."
+    import numpy as np
+    at = lambda d, t: d.astype('datetime64[m]') + np.timedelta64(_minutes(t), 'm')
+    nwd = lambda d, c=cal: np.busday_offset(d, 0, roll='forward', busdaycal=c)
+    awd = lambda d, k: np.busday_offset(d, k, roll='backward', busdaycal=cal)
+    day0, one = end.astype(_DAY), np.timedelta64(1, 'D')
+    has = ~np.isnat(stated)
+    s_day = nwd(np.maximum(np.where(has, stated, day0) + one, day0))
+    lo = nwd(day0 + p.no_date_earliest_days * one)
+    hi = np.maximum(nwd(day0 + p.no_date_due_days * one), lo)
+    out = {'write_notes': (end, end + np.timedelta64(p.notes_due_hours * 60, 'm')),
+           'status_email': (at(np.where(has, s_day, lo), p.email_time),
+                            at(np.where(has, awd(s_day, p.status_window_days), hi), p.day_end))}
+    anchor, last = out['status_email']
+    for kind in p.attempts[1:p.max_attempts]:
+        day = np.maximum(anchor.astype(_DAY) + p.attempt_gap_days[kind] * one, last.astype(_DAY) + one)
+        if kind in CALL_KINDS:
+            day = nwd(day, ccal)
+            out[kind] = (at(day, p.call_windows[0][0]), at(day, p.call_windows[-1][1]))
+        else:
+            day = nwd(day)
+            out[kind] = (at(day, p.email_time), at(awd(day, p.status_window_days), p.day_end))
+        last = out[kind][1]
+    day = nwd(last.astype(_DAY) + p.move_on_days * one)
+    out['move_on'] = (at(day, p.email_time), at(day, p.day_end))
+    return out
+
+def _personal_dates(end, letter, p:Policy, cal) -> dict:
+    "Earliest and due of the thank-you and formal note (the same for every interviewer of one interview)."
+    import numpy as np
+    at = lambda d, t: d.astype('datetime64[m]') + np.timedelta64(_minutes(t), 'm')
+    awd = lambda d, k: np.busday_offset(d, k, roll='backward', busdaycal=cal)
+    day0 = end.astype(_DAY)
+    t24 = end + np.timedelta64(p.thank_you_hours * 60, 'm')
+    keep = np.is_busday(t24.astype(_DAY), busdaycal=cal) | ~np.is_busday(day0, busdaycal=cal)
+    evening = np.maximum(at(day0, time(20, 0)), end + np.timedelta64(120, 'm'))
+    post_by = awd(day0, max(p.formal_note_days - p.letter_transit_days, 1))
+    return {'thank_you_email': (end, np.where(keep, t24, evening)),
+            'formal_note': (np.where(letter, end, at(awd(day0, max(p.formal_note_days - 1, 1)), p.email_time)),
+                            at(np.where(letter, post_by, awd(day0, p.formal_note_days)), p.day_end))}
+
+# %% ../nbs/00_timeline.ipynb #b0817d89
+_FRAME_CHANNEL = {'write_notes': 'self', 'status_email': 'email', 'second_status_email': 'email', 'phone_call': 'phone',
+                  'final_call': 'phone', 'move_on': 'self', 'thank_you_email': 'email'}
+_EPOCH = date(1970, 1, 1).toordinal()
+
+def _minutes_array(dts):
+    "naive local datetimes as a numpy datetime64[m] array (via ordinals: much faster than converting objects)."
+    import numpy as np
+    m = [(d.toordinal() - _EPOCH) * 1440 + d.hour * 60 + d.minute for d in dts]
+    return np.array(m, dtype='int64').view('datetime64[m]')
+
+def _days_array(ds):
+    "dates (or None) as a numpy datetime64[D] array with NaT for None."
+    import numpy as np
+    nat = np.iinfo('int64').min
+    return np.array([nat if d is None else d.toordinal() - _EPOCH for d in ds], dtype='int64').view('datetime64[D]')
+
+def plan_frame(interviews, # `Interview`s to plan (before any event)
+               policy:Policy|str='standard'): # a `Policy` or a preset name
+    "Every step of many interviews' plans as one DataFrame, computed with vectorised calendar arithmetic."
+    import numpy as np, pandas as pd
+    p, ivs = Policy.preset(policy), list(interviews)
+    end = _minutes_array([iv.end for iv in ivs])
+    stated = _days_array([iv.stated_date for iv in ivs])
+    country = np.array([iv.country or '' for iv in ivs])
+    letter = np.array([iv.company_style in p.letter_styles or iv.channel == 'letter' for iv in ivs])
+    people = [[x.name for x in iv.interviewers] or ['your interviewer'] for iv in ivs]
+    contact = np.array([(iv.contact or iv.interviewers[0]).name if (iv.contact or iv.interviewers) else 'your interviewer' for iv in ivs], dtype=object)
+    parts = {k: [] for k in ('interview', 'kind', 'earliest', 'due', 'channel', 'recipient')}
+    channels = ('self', 'email', 'phone', 'letter')
+    def add(rows, kind, e, d, channel, recipient):
+        n = len(rows)
+        for k, v in (('interview', rows), ('kind', np.full(n, _ORDER[kind])), ('earliest', e), ('due', d),
+                     ('channel', channel if isinstance(channel, np.ndarray) else np.full(n, channels.index(channel))),
+                     ('recipient', recipient if isinstance(recipient, np.ndarray) else np.full(n, recipient, dtype=object))):
+            parts[k].append(v)
+    for cc in np.unique(country):
+        rows = np.flatnonzero(country == cc)
+        cal, ccal = _busday_calendars(cc or None, p.no_call_weekdays)
+        for kind, (e, d) in _chain_dates(end[rows], stated[rows], p, cal, ccal).items():
+            add(rows, kind, e, d, _FRAME_CHANNEL[kind], None if kind in ('write_notes', 'move_on') else contact[rows])
+        counts = np.array([len(people[i]) for i in rows])
+        names = np.array([n for i in rows for n in people[i]], dtype=object)
+        many = np.repeat(rows, counts)
+        for kind, (e, d) in _personal_dates(end[rows], letter[rows], p, cal).items():
+            ch = np.where(np.repeat(letter[rows], counts), 3, 1) if kind == 'formal_note' else 'email'
+            add(many, kind, np.repeat(e, counts), np.repeat(d, counts), ch, names)
+    col = {k: np.concatenate(v) for k, v in parts.items()}
+    order = np.lexsort((col['kind'], col['earliest'], col['due'], col['interview']))
+    col = {k: v[order] for k, v in col.items()}
+    return pd.DataFrame({'interview': col['interview'],
+                         'kind': pd.Categorical.from_codes(col['kind'], STEP_KINDS),
+                         'earliest': col['earliest'], 'due': col['due'],
+                         'channel': pd.Categorical.from_codes(col['channel'], channels),
+                         'recipient': pd.Series(col['recipient'], dtype=object),
+                         'tz': pd.Categorical([iv.tz for iv in ivs])[col['interview']]})
 
 # %% ../nbs/00_timeline.ipynb #c97fd2c1
 def sample_interview() -> Interview:

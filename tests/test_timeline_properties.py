@@ -97,3 +97,16 @@ def test_round_trip_and_record(iv):
     assert I.from_dict(iv.to_dict()) == iv
     p = plan_followups(iv)
     assert p.record(Event('withdrawn', iv.end + timedelta(days=1))).pending == []
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(interviews(), min_size=1, max_size=25), st.sampled_from(['standard', 'email_only']))
+def test_plan_frame_agrees_with_plan_followups(batch, policy):
+    from followup_kit.timeline import plan_frame
+    frame = plan_frame(batch, policy)
+    for i, iv in enumerate(batch):
+        rows = frame[frame.interview == i]
+        steps = plan_followups(iv, policy).steps
+        got = list(zip(rows.kind.astype(str), rows.earliest, rows.due, rows.channel.astype(str), rows.recipient))
+        want = [(s.kind, s.earliest.replace(tzinfo=None), s.due.replace(tzinfo=None), s.channel, s.recipient) for s in steps]
+        assert got == want, (iv, got, want)
+        assert set(rows.tz) == {iv.tz}
