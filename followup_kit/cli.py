@@ -107,6 +107,26 @@ def _run_plan(a) -> int:
     _write(a.out, data)
     return 0
 
+# %% ../nbs/07_cli.ipynb #2263f082
+def _add_export_parser(sub):
+    p = sub.add_parser('export', help='export your journal: a bundle for a coach, a CSV of events, or contacts',
+                       description='Export your journal. Nothing is sent anywhere: the file is written where you say.')
+    p.add_argument('--journal', help='your journal file (default: ~/.followup_kit/journal.db, or $FOLLOWUP_KIT_HOME)')
+    p.add_argument('--format', default='json', choices=['json', 'csv', 'vcf'], help='bundle (json), events (csv) or contacts (vcf)')
+    p.add_argument('--out', required=True, help='the file to write')
+    p.set_defaults(run=_run_export)
+
+def _run_export(a) -> int:
+    from followup_kit.journal import default_path
+    path = a.journal or str(default_path())
+    out = os.path.abspath(a.out)
+    if os.path.isdir(out) or not os.path.isdir(os.path.dirname(out)): raise InputError('--out', a.out, 'a file path in an existing folder')
+    if os.path.exists(out) and os.path.exists(path) and os.path.samefile(path, out):
+        raise InputError('--out', a.out, 'a file other than the journal itself')
+    with open_journal(path) as j: getattr(j, f'export_{a.format}')(out)
+    print(f"{a.format:5} {out}")
+    return 0
+
 # %% ../nbs/07_cli.ipynb #79b4ab42
 class _Progress:
     "A one-line progress bar on stderr while bundles load (plain lines when stderr is not a terminal)."
@@ -366,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan_parser(sub)
     _add_check_parser(sub)
     _add_draft_parser(sub)
+    _add_export_parser(sub)
     _add_workshop_parser(sub)
     _add_dashboard_parser(sub)
     _add_demo_parser(sub)

@@ -123,6 +123,8 @@ def test_check_good_draft_from_file_is_clean(tmp_path):
     (['check', '-', '--kind', 'status_email', '--journal', 'nowhere.db'], '--interview'),
     (['draft', 'thank_you_email', '--journal', 'nowhere.db', '--interview', 'n-1'], '--journal'),
     (['draft', 'sonnet', '--journal', 'nowhere.db', '--interview', 'n-1'], 'KIND'),
+    (['export', '--journal', 'nowhere.db', '--out', 'b.json'], '--journal'),
+    (['export', '--journal', 'nowhere.db', '--out', 'no-such-folder/b.json'], '--out'),
 ])
 def test_check_and_draft_bad_input(args, flag, tmp_path):
     r = subprocess.run([str(BIN), *args], input='', capture_output=True, text=True, cwd=tmp_path, timeout=120)
