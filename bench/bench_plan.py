@@ -7,7 +7,7 @@
 
 Run: `.venv/bin/python bench/bench_plan.py [--runs 21] [--interviews 100000]`.
 """
-import argparse, os, random, shutil, subprocess, sys, time, compileall, statistics
+import argparse, os, random, subprocess, sys, time, compileall, statistics
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path

@@ -1,5 +1,5 @@
 """The `followup-kit` command line, run as a person runs it: a real process, real files."""
-import json, os, subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 from icalendar import Calendar
@@ -56,7 +56,6 @@ def test_events_change_the_plan():
 
 @pytest.mark.parametrize('case', BAD, ids=[' '.join(c['args'][4:6]) or ' '.join(c['args'][:2]) for c in BAD])
 def test_bad_input_is_one_line_exit_2(case, tmp_path):
-    out = case['args'][-1] if '--out' in case['args'] else None
     r = run('plan', *case['args'], cwd=tmp_path)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert r.stderr.count('\n') == 1, r.stderr

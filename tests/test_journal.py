@@ -1,12 +1,12 @@
 "The journal's file guarantees: refused files stay untouched, locks wait or fail clearly, bad bundles change nothing."
-import csv, hashlib, json, os, shutil, sqlite3, sys, time
+import csv, hashlib, json, os, sqlite3, time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from followup_kit.journal import (APPLICATION_ID, SCHEMA_VERSION, MIGRATIONS, Journal, JournalError, contacts_vcard,
-                                  read_bundle, spreadsheet_safe)
+                                  spreadsheet_safe)
 from followup_kit.notes import Application, Contact, InterviewNotes, LogEntry, Question
 from followup_kit.timeline import InputError
 

@@ -1,6 +1,6 @@
 "Property tests: every valid record survives the JSON round trip unchanged."
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings, strategies as st

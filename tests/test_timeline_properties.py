@@ -1,5 +1,5 @@
 """Property tests: the timeline's promises hold for any interview, zone, country, window and events."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings, strategies as st, HealthCheck
 from followup_kit.timeline import (Interview, Person, Event, Policy, WorkCalendar, plan_followups, ATTEMPT_KINDS,
                                    CALL_KINDS, THANK_YOU_CEILING_HOURS)

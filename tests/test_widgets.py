@@ -2,13 +2,10 @@
 invalid input that never overwrites the last good save, reopening every field, several forms on one
 journal, escaping, and the board/agenda edge cases. No browser: values are set in Python."""
 
-import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import time as clock
 from datetime import date, datetime, time, timezone
 
 import pytest
@@ -16,7 +13,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 
 from followup_kit.journal import Journal
-from followup_kit.notes import Application, Contact, InterviewNotes, LogEntry, Question
+from followup_kit.notes import Application, Contact, InterviewNotes, Question
 from followup_kit.timeline import InputError
 from followup_kit.widgets import NoteTaker, PlanBoard, Today
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from browser_helpers import poll
 
 pytestmark = pytest.mark.browser
 
@@ -45,20 +45,6 @@ def _rows(db: Path, sql: str, *args) -> list:
         return con.execute(sql, args).fetchall()
     finally:
         con.close()
-
-
-def poll(check, timeout: float = 30.0, what: str = "condition"):
-    "Call `check()` until it returns something truthy; fail after `timeout` seconds."
-    deadline, last = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except (sqlite3.Error, KeyError, IndexError, ValueError) as e:
-            last = e
-        time.sleep(0.25)
-    raise AssertionError(f"{what} never held; last: {last!r}")
 
 
 def cell_index(nb, starts: str) -> int:

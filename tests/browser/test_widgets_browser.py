@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from browser_helpers import poll
 
 pytestmark = pytest.mark.browser
 
@@ -45,20 +45,6 @@ def run_cell(nb, index: int) -> None:
     nb.eval(f"app.shell.activateById(w.id); w.content.activeCellIndex = {index}; "
             "return app.commands.execute('notebook:run-cell');")
     nb.wait_idle()
-
-
-def poll(check, timeout: float = 30.0, what: str = "condition"):
-    "Call `check()` until it returns something truthy; fail after `timeout` seconds."
-    deadline, last = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except (sqlite3.Error, KeyError, IndexError, ValueError) as e:
-            last = e
-        time.sleep(0.25)
-    raise AssertionError(f"{what} never held; last: {last!r}")
 
 
 def saved_notes(db: Path) -> list[dict]:
