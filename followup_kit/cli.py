@@ -377,25 +377,26 @@ def _run_draft(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #7cc1fa31
-def build_parser() -> argparse.ArgumentParser:
-    "The `followup-kit` argument parser with every subcommand."
+_COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser,
+             'export': _add_export_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
+             'demo': _add_demo_parser}
+
+def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
+    "The `followup-kit` argument parser with every subcommand (or just `only`)."
     from followup_kit import __version__
     p = _Parser(prog='followup-kit', description='Follow up on job interviews: plans, calendars, drafts and reviews.')
     p.add_argument('--version', action='version', version=f'followup-kit {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
-    _add_plan_parser(sub)
-    _add_check_parser(sub)
-    _add_draft_parser(sub)
-    _add_export_parser(sub)
-    _add_workshop_parser(sub)
-    _add_dashboard_parser(sub)
-    _add_demo_parser(sub)
+    for name, add in _COMMANDS.items():
+        if only in (None, name): add(sub)
     return p
 
 def main(argv:list|None=None) -> int: # arguments (default: sys.argv[1:])
     "Run `followup-kit`; returns the exit status."
-    parser = build_parser()
-    a = parser.parse_args(argv)
+    args = sys.argv[1:] if argv is None else list(argv)
+    first = args[0] if args else None
+    parser = build_parser(first if first in _COMMANDS else None)
+    a = parser.parse_args(args)
     if not getattr(a, 'run', None): parser.print_help(); return 2
     try: code = a.run(a)
     except InputError as e:
