@@ -358,7 +358,7 @@ def _table(results, name, labels):
 
 def _utc(frame, *cols):
     import pandas as pd
-    for c in cols: frame[c] = pd.to_datetime(frame[c], utc=True)
+    for c in cols: frame[c] = pd.to_datetime(frame[c], utc=True).dt.as_unit("us")  # one unit, even for an empty column
     return frame
 
 # %% ../nbs/06_workshop.ipynb #699cb932
@@ -392,6 +392,7 @@ def _with_rounds(events, interviews):
     "Events with the interview round they belong to (the latest one that started before), its zone and its cycle."
     import pandas as pd
     starts = interviews[["application", "at", "interview", "tz"]].rename(columns={"at": "started"}).sort_values("started")
+    events, starts = events.astype({"application": "str"}), starts.astype({"application": "str"})  # empty ones are objects
     ev = pd.merge_asof(events.sort_values("at"), starts, left_on="at", right_on="started", by="application").drop(columns="started")
     ev["step_kind"] = _step_kind(ev["step"].astype("string"))
     ev["local_day"] = _local_day(ev["at"], ev["tz"].fillna("UTC"))
@@ -407,7 +408,7 @@ def _cohort(results, problems, anonymize) -> Cohort:
     interviews = _utc(t["interviews"], "at", "end")
     interviews["stated_date"] = pd.to_datetime(interviews["stated_date"])
     events = _with_rounds(_utc(t["events"], "at").assign(new_date=lambda d: pd.to_datetime(d["new_date"])), interviews)
-    steps, scores = _utc(t["steps"], "earliest", "due", "done_at"), _utc(t["scores"], "at")
+    steps, scores = _utc(t["steps"], "earliest", "due", "done_at"), _utc(t["scores"], "at").astype({"score": float})
     frames = dict(applications=t["applications"], interviews=interviews, steps=steps, events=events)
     if anonymize: frames = {k: f.drop(columns=_PRIVATE.get(k, [])) for k, f in frames.items()}
     return Cohort(participants, scores=scores, problems=problems, anonymized=anonymize, **frames)
@@ -480,16 +481,20 @@ RECENT_DAYS = 28  # policy: overdue steps older than this are history, not this 
 
 def _hours(delta): return delta.dt.total_seconds() / 3600
 
+def _lookup(keys, table):
+    "`table`'s values at `keys`, aligned with `keys`, keeping the dtype (`Series.map` turns an empty table of times into floats)."
+    return table.reindex(keys.to_numpy()).set_axis(keys.index)
+
 # %% ../nbs/06_workshop.ipynb #940831ec
 @_method
 def _thank_you_hours(self:Cohort):
     "Hours from each judged interview's end to its first thank-you (NaN: none sent)."
     import pandas as pd
     ev, iv = self.events, self.interviews
-    first = ev[(ev["kind"] == "message_sent") & (ev["step_kind"] == "thank_you_email")].groupby("interview")["at"].min()
+    first = ev[(ev["kind"] == "message_sent") & (ev["step_kind"] == "thank_you_email")].groupby("interview", sort=False)["at"].min()
     judged = iv[iv["end"] <= self.as_of - pd.Timedelta(hours=48)]
     return pd.DataFrame({"participant": judged["participant"].to_numpy(), "interview": judged["interview"].to_numpy(),
-                         "hours": _hours(judged["interview"].map(first) - judged["end"]).to_numpy()})
+                         "hours": _hours(_lookup(judged["interview"], first) - judged["end"]).to_numpy()})
 
 # %% ../nbs/06_workshop.ipynb #57325dfb
 def _policy_table(applications, rule:str):
@@ -513,10 +518,10 @@ def _status_checks(self:Cohort):
     st = ev[(ev["kind"] == "message_sent") & (ev["step_kind"] == "status_email")]
     told = ev[ev["kind"] == "replied"].drop_duplicates(["interview", "cycle"])[["interview", "cycle", "new_date"]]
     st = st.drop(columns="new_date").merge(told, on=["interview", "cycle"], how="left")
-    st["wait_until"] = st["new_date"].fillna(st["interview"].map(iv["stated_date"]))
+    st["wait_until"] = st["new_date"].fillna(_lookup(st["interview"], iv["stated_date"]))
     day0 = _local_day(iv["at"], iv["tz"])
     week = pd.to_timedelta(st["application"].map(_policy_table(self.applications, "no_date_earliest_days")), unit="D")
-    st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(), st["local_day"] >= st["interview"].map(day0) + week)
+    st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(), st["local_day"] >= _lookup(st["interview"], day0) + week)
     return st[["participant", "application", "interview", "at", "wait_until", "on_time"]]
 
 # %% ../nbs/06_workshop.ipynb #e257d9c2
@@ -525,7 +530,7 @@ def _attempt_series(self:Cohort):
     "Contact attempts per interview and follow-up cycle, against the policy's cap."
     ev = self.events
     tries = ev[ev["kind"].isin(["message_sent", "call_made"]) & (ev["step_kind"].isin(ATTEMPT_KINDS) | ev["step_kind"].isna())]
-    n = tries.groupby(["participant", "application", "interview", "cycle"], observed=True).size().rename("attempts").reset_index()
+    n = tries.groupby(["participant", "application", "interview", "cycle"], sort=False).size().rename("attempts").reset_index()
     n["cap"] = n["application"].map(_policy_table(self.applications, "max_attempts"))
     n["within_cap"] = n["attempts"] <= n["cap"]
     return n
@@ -598,7 +603,7 @@ def _application_stages(self:Cohort):
     spoke = ev.loc[ev["kind"].isin(_EMPLOYER), "application"].unique()
     invited = ev.loc[ev["kind"] == "invited", "application"].unique()
     unreachable = ev.loc[ev["kind"] == "unreachable", "application"].unique()
-    last = self.interviews.groupby("application")["at"].max().reindex(apps.index)
+    last = self.interviews.groupby("application", sort=False)["at"].max().reindex(apps.index)
     out = pd.DataFrame({"participant": apps["participant"], "replied": apps.index.isin(spoke),
                         "second_interview": (apps["rounds"] >= 2) | apps.index.isin(invited)})
     quiet = ~out["replied"] & ((last < self.as_of - pd.Timedelta(days=SILENCE_DAYS)) | apps.index.isin(unreachable))
@@ -640,8 +645,8 @@ def _response_times(self:Cohort):
     "Days from each interview to the employer's first word, summarised by company style."
     import pandas as pd
     ev, iv = self.events, self.interviews
-    first = ev[ev["kind"].isin(_EMPLOYER)].groupby("interview")["at"].min()
-    days = (iv["interview"].map(first) - iv["end"]).dt.total_seconds() / 86400
+    first = ev[ev["kind"].isin(_EMPLOYER)].groupby("interview", sort=False)["at"].min()
+    days = (_lookup(iv["interview"], first) - iv["end"]).dt.total_seconds() / 86400
     g = days.groupby(iv["company_style"])
     out = pd.DataFrame({"interviews": g.size(), "answered": g.count(), "median_days": g.median(), "p75_days": g.quantile(0.75)})
     out.insert(2, "share_answered", out["answered"] / out["interviews"])
@@ -716,7 +721,7 @@ def _plot_progress(self:Cohort):
 
 # %% ../nbs/06_workshop.ipynb #e5cd5123
 def _latest_rounds(interviews):
-    return interviews.sort_values("at").groupby("application")["interview"].last()
+    return interviews.sort_values("at").groupby("application", sort=False)["interview"].last()
 
 @_method
 def _open_steps(self:Cohort, now=None, # the moment to judge from; the current time when None
@@ -741,12 +746,12 @@ def _attention(self:Cohort, now=None, # the moment to judge from; the current ti
     late = st[st["overdue"]]
     soon = st[(st["due"] >= now) & (st["due"] < now + pd.Timedelta(days=days))]
     overall = self.scores[self.scores["dimension"] == "overall"].sort_values("at")
-    change = overall.groupby("participant")["score"].diff().groupby(overall["participant"]).last()
-    kinds = late.drop_duplicates(["participant", "kind"]).groupby("participant")["kind"].agg(", ".join)
+    change = overall.groupby("participant", sort=False)["score"].diff().groupby(overall["participant"], sort=False).last()
+    kinds = late.drop_duplicates(["participant", "kind"]).groupby("participant", sort=False)["kind"].agg(", ".join)
     out = pd.DataFrame(index=self.participants["participant"])
-    out["overdue"] = late.groupby("participant").size().reindex(out.index, fill_value=0)
+    out["overdue"] = late.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
     out["overdue_steps"] = kinds.reindex(out.index).fillna("")
-    out["due_soon"] = soon.groupby("participant").size().reindex(out.index, fill_value=0)
+    out["due_soon"] = soon.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
     out["score_change"] = change.reindex(out.index)
     return _with_reasons(out[(out["overdue"] > 0) | (out["score_change"] <= -FALLING_POINTS)])
 
