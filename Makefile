@@ -34,6 +34,7 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_plan.py
+	$(BIN)/python bench/bench_workshop.py
 
 clean:
 	rm -rf $(VENV) demo-output _docs _proc
