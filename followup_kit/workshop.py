@@ -519,7 +519,8 @@ def _status_checks(self:Cohort):
     told = ev[ev["kind"] == "replied"].drop_duplicates(["interview", "cycle"])[["interview", "cycle", "new_date"]]
     st = st.drop(columns="new_date").merge(told, on=["interview", "cycle"], how="left")
     st["wait_until"] = st["new_date"].fillna(_lookup(st["interview"], iv["stated_date"]))
-    day0 = _local_day(iv["at"], iv["tz"])
+    mine = iv[iv.index.isin(st["interview"])]  # the local day of only the interviews with a status email
+    day0 = _local_day(mine["at"], mine["tz"])
     week = pd.to_timedelta(st["application"].map(_policy_table(self.applications, "no_date_earliest_days")), unit="D")
     st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(), st["local_day"] >= _lookup(st["interview"], day0) + week)
     return st[["participant", "application", "interview", "at", "wait_until", "on_time"]]
@@ -536,6 +537,30 @@ def _attempt_series(self:Cohort):
     return n
 
 # %% ../nbs/06_workshop.ipynb #76397475
+class _Groups:
+    "A frame's rows grouped by participant (or all in one group), factorized once: `size` and `mean` as `groupby` gives them."
+    def __init__(self, frame, by:str):
+        import numpy as np, pandas as pd
+        if by == "participant":
+            self.codes, self.keys = pd.factorize(frame["participant"], sort=True)
+        else:
+            self.codes, self.keys = np.zeros(len(frame), dtype=np.intp), pd.Index(["All participants"] if len(frame) else [], dtype="str")
+        self.ok = self.codes >= 0
+    def _series(self, values, dtype):
+        import pandas as pd
+        return pd.Series(values, index=self.keys, dtype=dtype)
+    def size(self):
+        import numpy as np
+        return self._series(np.bincount(self.codes[self.ok], minlength=len(self.keys)), "int64")
+    def mean(self, values):
+        "The mean of the non-missing `values` per group (NaN: none)."
+        import numpy as np
+        v = np.asarray(values, dtype="float64")
+        m = self.ok & ~np.isnan(v)
+        n = np.bincount(self.codes[m], minlength=len(self.keys))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self._series(np.bincount(self.codes[m], weights=v[m], minlength=len(self.keys)) / n, "float64")
+
 @_method
 def _adherence(self:Cohort, by:str="participant", # "participant" for one row each, "cohort" for one row in all
              ):
@@ -543,12 +568,12 @@ def _adherence(self:Cohort, by:str="participant", # "participant" for one row ea
     import pandas as pd
     if by not in ("participant", "cohort"): raise InputError("by", by, "participant or cohort")
     ty, st, at = self.thank_you_hours(), self.status_checks(), self.attempt_series()
-    key = (lambda f: f["participant"]) if by == "participant" else (lambda f: pd.Series("All participants", index=f.index))
+    g = {name: _Groups(f, by) for name, f in (("ty", ty), ("st", st), ("at", at))}
     out = pd.DataFrame({
-        "interviews": ty.groupby(key(ty)).size(), "thank_you_24h": (ty["hours"] <= 24).groupby(key(ty)).mean(),
-        "thank_you_48h": (ty["hours"] <= 48).groupby(key(ty)).mean(),
-        "status_checks": st.groupby(key(st)).size(), "status_on_time": st["on_time"].astype(float).groupby(key(st)).mean(),
-        "attempt_series": at.groupby(key(at)).size(), "attempts_within_cap": at["within_cap"].astype(float).groupby(key(at)).mean()})
+        "interviews": g["ty"].size(), "thank_you_24h": g["ty"].mean(ty["hours"] <= 24),
+        "thank_you_48h": g["ty"].mean(ty["hours"] <= 48),
+        "status_checks": g["st"].size(), "status_on_time": g["st"].mean(st["on_time"].astype(float)),
+        "attempt_series": g["at"].size(), "attempts_within_cap": g["at"].mean(at["within_cap"].astype(float))})
     counts = ["interviews", "status_checks", "attempt_series"]
     out[counts] = out[counts].fillna(0).astype(int)
     return out.rename_axis(by)
@@ -730,8 +755,8 @@ def _open_steps(self:Cohort, now=None, # the moment to judge from; the current t
     import pandas as pd
     now = pd.Timestamp(now or datetime.now(timezone.utc))
     st = self.steps
-    st = st[st["interview"].isin(_latest_rounds(self.interviews)) & (st["status"] == "pending") & (st["kind"] != "move_on")
-            & (st["due"] >= now - pd.Timedelta(days=RECENT_DAYS))]
+    st = st[st["due"] >= now - pd.Timedelta(days=RECENT_DAYS)]  # the cheap time test first: fewer rows for the text tests
+    st = st[st["interview"].isin(_latest_rounds(self.interviews)) & (st["status"] == "pending") & (st["kind"] != "move_on")]
     return st.assign(overdue=st["due"] < now)
 
 # %% ../nbs/06_workshop.ipynb #137a314a
@@ -747,13 +772,21 @@ def _attention(self:Cohort, now=None, # the moment to judge from; the current ti
     soon = st[(st["due"] >= now) & (st["due"] < now + pd.Timedelta(days=days))]
     overall = self.scores[self.scores["dimension"] == "overall"].sort_values("at")
     change = overall.groupby("participant", sort=False)["score"].diff().groupby(overall["participant"], sort=False).last()
-    kinds = late.drop_duplicates(["participant", "kind"]).groupby("participant", sort=False)["kind"].agg(", ".join)
+    kinds = _joined(late.drop_duplicates(["participant", "kind"]), "participant", "kind")
     out = pd.DataFrame(index=self.participants["participant"])
     out["overdue"] = late.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
     out["overdue_steps"] = kinds.reindex(out.index).fillna("")
     out["due_soon"] = soon.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
     out["score_change"] = change.reindex(out.index)
     return _with_reasons(out[(out["overdue"] > 0) | (out["score_change"] <= -FALLING_POINTS)])
+
+def _joined(frame, key:str, col:str):
+    "`frame[col]` joined with \", \" per `key`, in row order: a `groupby(key)[col].agg(\", \".join)` without a Python call per group."
+    import pandas as pd
+    groups = {}
+    for k, v in zip(frame[key].tolist(), frame[col].tolist()):
+        if k == k: groups.setdefault(k, []).append(v)
+    return pd.Series([", ".join(v) for v in groups.values()], index=pd.Index(list(groups), dtype=frame[key].dtype), dtype=frame[col].dtype)
 
 def _with_reasons(out):
     "The table with a `reasons` column in words, most urgent first."
