@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser_helpers import poll
 
 pytestmark = pytest.mark.browser
 
@@ -65,16 +66,20 @@ def test_message_coach_shows_findings_as_you_type(voila_server, page, page_log, 
 # WCAG contrast ratio between an element's text colour (blended over its background when
 # translucent) and the first non-transparent background behind it.
 CONTRAST_JS = """el => {
-  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  // null while the findings re-render (a detached element has no computed colours): the caller retries
+  const rgb = s => { const m = s && s.match(/[\\d.]+/g); return m ? m.map(Number) : null; };
   const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
                      return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
   let bg = null;
   for (let n = el; n && !bg; n = n.parentElement) {
     const c = rgb(getComputedStyle(n).backgroundColor);
+    if (!c) return null;
     if (c.length < 4 || c[3] > 0) bg = c;
   }
   bg = bg || [255, 255, 255];
-  const fg = rgb(getComputedStyle(el).color), alpha = fg.length > 3 ? fg[3] : 1;  // blend a translucent text colour
+  const fg = rgb(getComputedStyle(el).color);
+  if (!fg) return null;
+  const alpha = fg.length > 3 ? fg[3] : 1;  // blend a translucent text colour
   const [a, b] = [lum(fg.slice(0, 3).map((v, i) => alpha * v + (1 - alpha) * bg[i])), lum(bg)];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }"""
@@ -98,5 +103,5 @@ def test_message_coach_readable_in_jupyterlab_themes(theme, lab_server, tmp_path
     finding.wait_for(timeout=30_000)
     assert "To whom it may concern" in finding.inner_text()
     for el in (finding.locator("b"), finding.locator("code"), finding.locator("span"), nb.panel.locator(".fk-review p").first):
-        ratio = el.evaluate(CONTRAST_JS)
+        ratio = poll(lambda: el.evaluate(CONTRAST_JS), timeout=30, what=f"{theme}: a settled colour to measure")
         assert ratio >= 4.5, f"{theme}: contrast {ratio:.2f} for {el.inner_text()!r}"
