@@ -259,6 +259,7 @@ class Cohort:
     scores: object  # DataFrame: reflection score per interview and dimension (0-100)
     problems: list = field(default_factory=list)  # (file, reason) for what could not be read
     anonymized: bool = True  # True when no names or free text are in the tables
+    _hashed: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # ids hashed once per frame (see below)
 
     @property
     def as_of(self):
@@ -378,7 +379,7 @@ def _participants(results, anonymize):
 # %% ../nbs/06_workshop.ipynb #fb44165d
 def _step_kind(step):
     "The plan step kind behind a logged step id: `status_email.2` -> `status_email`, `thank_you_email:dana` -> `thank_you_email`."
-    return step.str.split(":").str[0].str.replace(r"\.\d+$", "", regex=True)
+    return step.str.split(":").str[0].str.replace(r"\.\d+$", "", regex=True).astype("str")
 
 def _local_day(at, tz):
     "Each time's calendar day in its own time zone, as a naive midnight."
@@ -474,34 +475,127 @@ def _cohort_repr(self:Cohort):
 Cohort.__repr__ = _cohort_repr
 Cohort._repr_markdown_ = lambda self: repr(self).replace("Cohort", "**Cohort**", 1)
 
+# %% ../nbs/06_workshop.ipynb #3f43c16f
+def _array(values):
+    "`values` as a numpy array; text as Python objects, with None for pandas' NA (which cannot be compared)."
+    import numpy as np, pandas as pd
+    if values.dtype == object or getattr(values.dtype, "na_value", None) is pd.NA:
+        return pd.Series(values).to_numpy(dtype=object, na_value=None)
+    return np.asarray(values, dtype=object if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else None)
+
+def _runs(values):
+    "Where each run of equal neighbours in the array `values` starts, and how long it is."
+    import numpy as np
+    start = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.zeros(0, np.intp)
+    return start, np.diff(np.r_[start, len(values)])
+
+def _factorize(values):
+    "`pd.factorize(values)`, hashing each run of equal neighbours once: codes in order of first appearance (-1: missing), distinct values."
+    import numpy as np, pandas as pd
+    values = _array(values)
+    start, length = _runs(values)
+    codes, uniques = pd.factorize(values[start])
+    return np.repeat(codes, length), uniques
+
+def _positions(keys, values):
+    "For each of `values`, the position of the equal value in `keys` (the first, if repeated); -1 when absent or missing."
+    import numpy as np
+    keys, values = _array(keys), _array(values)
+    codes, _ = _factorize(np.concatenate([keys, values.astype(keys.dtype, copy=False)]))  # one hash table for both
+    k = codes[:len(keys)]
+    have, first = np.unique(k[k >= 0], return_index=True)
+    found = np.full(codes.max(initial=-1) + 2, -1, dtype=np.intp)  # the extra last slot answers code -1 (missing) with -1
+    found[have] = np.flatnonzero(k >= 0)[first]
+    return found[codes[len(keys):]]
+
+# %% ../nbs/06_workshop.ipynb #e7513fdf
+def _kept(self:Cohort, key:tuple, frame, compute):
+    "`compute()`, kept on the cohort for as long as its `frame` is the same object."
+    if key not in self._hashed or self._hashed[key][0] is not frame: self._hashed[key] = (frame, compute())
+    return self._hashed[key][1]
+
+def _row_of(self:Cohort, table:str, column:str, target:str):
+    "For each row of frame `table`, the position in frame `target` of the row with the same `column` (an id); -1 for none."
+    src, dst = getattr(self, table), getattr(self, target)
+    return _kept(self, ("row_of", table, column, target, id(dst)), src, lambda: _positions(dst[column], src[column]))
+
+def _codes(self:Cohort, table:str, column:str):
+    "The kept `_factorize` of a column of frame `table`."
+    frame = getattr(self, table)
+    return _kept(self, ("codes", table, column), frame, lambda: _factorize(frame[column]))
+
+def _is(self:Cohort, table:str, column:str, *values):
+    "Whether each row's `column` is one of `values`: a lookup in the kept codes, not a string comparison per row."
+    import numpy as np
+    codes, uniques = _codes(self, table, column)
+    wanted = np.append(np.isin(np.asarray(uniques, dtype=object), values), False)  # code -1 (missing) reads the last: False
+    return wanted[codes]
+
+def _cycles(self:Cohort):
+    "Each event's follow-up cycle as a whole number; 0 for an event logged before any interview (which has none)."
+    import numpy as np
+    return np.nan_to_num(self.events["cycle"].to_numpy(dtype="float64"), nan=0).astype("int64")
+
+def _event_rows(self:Cohort, rows, column:str, target:str):
+    "For the events at positions `rows`, the position in frame `target` of their `column` (an id), found through their interview."
+    at = _row_of(self, "events", "interview", "interviews")[rows]
+    out = _row_of(self, "interviews", column, target)[at]
+    lost = at < 0  # an event logged before any interview is looked up by itself
+    if lost.any(): out[lost] = _positions(getattr(self, target)[column], self.events[column].to_numpy()[rows[lost]])
+    return out
+
+# %% ../nbs/06_workshop.ipynb #c4b85e84
+_NAT = -2**63  # NaT, as int64
+
+def _us(times):
+    "Datetimes (any unit; naive, or aware in any zone) as int64 microseconds since the epoch in UTC; NaT as the smallest int64."
+    import numpy as np, pandas as pd
+    return np.asarray(pd.DatetimeIndex(times).as_unit("us").asi8)
+
+def _earliest(group, at, n:int):
+    "The earliest of the times `at` (from `_us`) in each of `n` groups (`group`: 0..n-1, or -1 for none), as datetime64[us]; NaT if none."
+    import numpy as np
+    out = np.full(n, 2**63 - 1, dtype="int64")
+    ok = (group >= 0) & (at != _NAT)
+    np.minimum.at(out, group[ok], at[ok])
+    out[out == 2**63 - 1] = _NAT
+    return out.view("M8[us]")
+
+def _days(delta, unit:int=86400):
+    "timedelta64 values in days (hours with `unit=3600`), NaN for NaT, as `Series.dt.total_seconds() / unit` gives them."
+    import numpy as np
+    return delta / np.timedelta64(1, "us") / 1e6 / unit
+
+def _or_missing(values):
+    "The array `values` with one missing value appended, so that position -1 reads as missing."
+    import numpy as np
+    return np.append(values, np.array([None if values.dtype == object else "NaT"], dtype=values.dtype))
+
 # %% ../nbs/06_workshop.ipynb #6519c0ae
 _EMPLOYER = ("replied", "invited", "rejected", "offer")  # log kinds where the employer spoke
 FALLING_POINTS = 10  # policy: an overall reflection score this much below the previous one needs attention
 RECENT_DAYS = 28  # policy: overdue steps older than this are history, not this week's work
 
-def _hours(delta): return delta.dt.total_seconds() / 3600
-
-def _lookup(keys, table):
-    "`table`'s values at `keys`, aligned with `keys`, keeping the dtype (`Series.map` turns an empty table of times into floats)."
-    return table.reindex(keys.to_numpy()).set_axis(keys.index)
-
 # %% ../nbs/06_workshop.ipynb #940831ec
+def _thank_you(self:Cohort):
+    "Positions of the judged interviews, and the hours from each one's end to its first thank-you (NaN: none sent)."
+    import numpy as np, pandas as pd
+    ev, iv = self.events, self.interviews
+    sent = _is(self, "events", "kind", "message_sent") & _is(self, "events", "step_kind", "thank_you_email")
+    first = _earliest(_row_of(self, "events", "interview", "interviews")[sent], _us(ev["at"])[sent], len(iv))
+    judged = np.flatnonzero(iv["end"] <= self.as_of - pd.Timedelta(hours=48))
+    return judged, _days(first[judged] - _us(iv["end"]).view("M8[us]")[judged], unit=3600)
+
 @_method
 def _thank_you_hours(self:Cohort):
     "Hours from each judged interview's end to its first thank-you (NaN: none sent)."
     import pandas as pd
-    ev, iv = self.events, self.interviews
-    first = ev[(ev["kind"] == "message_sent") & (ev["step_kind"] == "thank_you_email")].groupby("interview", sort=False)["at"].min()
-    judged = iv[iv["end"] <= self.as_of - pd.Timedelta(hours=48)]
-    return pd.DataFrame({"participant": judged["participant"].to_numpy(), "interview": judged["interview"].to_numpy(),
-                         "hours": _hours(_lookup(judged["interview"], first) - judged["end"]).to_numpy()})
+    judged, hours = _thank_you(self)
+    iv = self.interviews
+    return pd.DataFrame({"participant": iv["participant"].to_numpy()[judged], "interview": iv["interview"].to_numpy()[judged],
+                         "hours": hours})
 
 # %% ../nbs/06_workshop.ipynb #57325dfb
-def _policy_table(applications, rule:str):
-    "Each application's value of a `Policy` rule, from its policy's name."
-    names = applications["policy"].unique()
-    return applications.set_index("application")["policy"].map({n: rule_value(n, rule) for n in names})
-
 def rule_value(policy:str, # a preset name, e.g. "standard"
                rule:str, # "max_attempts" (the effective cap) or any `Policy` field
               ):
@@ -509,74 +603,98 @@ def rule_value(policy:str, # a preset name, e.g. "standard"
     p = Policy.preset(policy)
     return min(p.max_attempts, len(p.attempts)) if rule == "max_attempts" else getattr(p, rule)
 
+def _policy_values(applications, rows, rule:str):
+    "The value of a `Policy` rule for the applications at positions `rows` (NaN for -1), from each one's policy name."
+    import numpy as np
+    codes, names = _factorize(applications["policy"])
+    values = np.array([rule_value(n, rule) for n in names] + [np.nan])  # the extra last one answers -1
+    return values[np.append(codes, -1)[rows]]
+
 # %% ../nbs/06_workshop.ipynb #97355b7e
+def _first_reply_dates(self:Cohort, key):
+    "The sorted interview-and-cycle numbers (`key` of event positions) with a reply, and the new date the first reply of each gave."
+    import numpy as np
+    replies = np.flatnonzero(_is(self, "events", "kind", "replied"))
+    told, first = np.unique(key(replies), return_index=True)
+    return told, _or_missing(self.events["new_date"].to_numpy()[replies[first]])
+
+def _status(self:Cohort):
+    "The status emails (event positions), the date each had to wait for, and whether it did."
+    import numpy as np, pandas as pd
+    ev, iv = self.events, self.interviews
+    row, cycle = _row_of(self, "events", "interview", "interviews"), _cycles(self)
+    key = lambda r: (row[r] + 1) * (int(cycle.max(initial=0)) + 1) + cycle[r]  # one number per interview and cycle
+    sent = np.flatnonzero(_is(self, "events", "kind", "message_sent") & _is(self, "events", "step_kind", "status_email"))
+    told, told_date = _first_reply_dates(self, key)
+    wait = told_date[_positions(told, key(sent))]  # the date a reply gave, else the one stated at the interview
+    wait = np.where(np.isnat(wait), _or_missing(iv["stated_date"].to_numpy())[row[sent]], wait)
+    mine = np.unique(row[sent][row[sent] >= 0])  # the local day of only the interviews with a status email
+    day0 = _or_missing(_local_day(iv["at"].iloc[mine], iv["tz"].iloc[mine]).to_numpy())[_positions(mine, row[sent])]
+    week = _policy_values(self.applications, _event_rows(self, sent, "application", "applications"), "no_date_earliest_days")
+    day = ev["local_day"].to_numpy()[sent]
+    return sent, wait, np.where(np.isnat(wait), day >= day0 + pd.to_timedelta(week, unit="D").to_numpy(), day > wait)
+
 @_method
 def _status_checks(self:Cohort):
     "Every status email with the date it had to wait for, and whether it did."
-    import pandas as pd
-    ev, iv = self.events, self.interviews.set_index("interview")
-    st = ev[(ev["kind"] == "message_sent") & (ev["step_kind"] == "status_email")]
-    told = ev[ev["kind"] == "replied"].drop_duplicates(["interview", "cycle"])[["interview", "cycle", "new_date"]]
-    st = st.drop(columns="new_date").merge(told, on=["interview", "cycle"], how="left")
-    st["wait_until"] = st["new_date"].fillna(_lookup(st["interview"], iv["stated_date"]))
-    mine = iv[iv.index.isin(st["interview"])]  # the local day of only the interviews with a status email
-    day0 = _local_day(mine["at"], mine["tz"])
-    week = pd.to_timedelta(st["application"].map(_policy_table(self.applications, "no_date_earliest_days")), unit="D")
-    st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(), st["local_day"] >= _lookup(st["interview"], day0) + week)
-    return st[["participant", "application", "interview", "at", "wait_until", "on_time"]]
+    sent, wait, on_time = _status(self)
+    out = self.events.iloc[sent][["participant", "application", "interview", "at"]].reset_index(drop=True)
+    return out.assign(wait_until=wait, on_time=on_time)
 
 # %% ../nbs/06_workshop.ipynb #e257d9c2
+def _attempts(self:Cohort):
+    "The first event (position) of each interview's follow-up cycle with contact attempts, and how many attempts it had."
+    import numpy as np
+    row, cycle = _row_of(self, "events", "interview", "interviews"), _cycles(self)
+    planned = _is(self, "events", "step_kind", *ATTEMPT_KINDS) | (_codes(self, "events", "step_kind")[0] < 0)  # no step counts too
+    tries = np.flatnonzero(_is(self, "events", "kind", "message_sent", "call_made") & planned & (row >= 0))
+    _, first, count = np.unique(row[tries] * (int(cycle.max(initial=0)) + 1) + cycle[tries], return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")  # in order of first appearance, as `groupby(sort=False)` gives them
+    return tries[first[order]], count[order]
+
 @_method
 def _attempt_series(self:Cohort):
     "Contact attempts per interview and follow-up cycle, against the policy's cap."
-    ev = self.events
-    tries = ev[ev["kind"].isin(["message_sent", "call_made"]) & (ev["step_kind"].isin(ATTEMPT_KINDS) | ev["step_kind"].isna())]
-    n = tries.groupby(["participant", "application", "interview", "cycle"], sort=False).size().rename("attempts").reset_index()
-    n["cap"] = n["application"].map(_policy_table(self.applications, "max_attempts"))
+    import numpy as np
+    first, count = _attempts(self)
+    n = self.events.iloc[first][["participant", "application", "interview", "cycle"]].reset_index(drop=True)
+    n["attempts"] = count.astype("int64")
+    cap = _policy_values(self.applications, _event_rows(self, first, "application", "applications"), "max_attempts")
+    n["cap"] = cap if np.isnan(cap).any() else cap.astype("int64")  # whole numbers, unless an application is unknown
     n["within_cap"] = n["attempts"] <= n["cap"]
     return n
 
 # %% ../nbs/06_workshop.ipynb #76397475
-class _Groups:
-    "A frame's rows grouped by participant (or all in one group), factorized once: `size` and `mean` as `groupby` gives them."
-    def __init__(self, frame, by:str):
-        import numpy as np, pandas as pd
-        if by == "participant":
-            self.codes, self.keys = pd.factorize(frame["participant"], sort=True)
-        else:
-            self.codes, self.keys = np.zeros(len(frame), dtype=np.intp), pd.Index(["All participants"] if len(frame) else [], dtype="str")
-        self.ok = self.codes >= 0
-    def _series(self, values, dtype):
-        import pandas as pd
-        return pd.Series(values, index=self.keys, dtype=dtype)
-    def size(self):
-        import numpy as np
-        return self._series(np.bincount(self.codes[self.ok], minlength=len(self.keys)), "int64")
-    def mean(self, values):
-        "The mean of the non-missing `values` per group (NaN: none)."
-        import numpy as np
-        v = np.asarray(values, dtype="float64")
-        m = self.ok & ~np.isnan(v)
-        n = np.bincount(self.codes[m], minlength=len(self.keys))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self._series(np.bincount(self.codes[m], weights=v[m], minlength=len(self.keys)) / n, "float64")
+def _share(group, values, n:int):
+    "The mean of the non-missing `values` in each of `n` groups (`group`: 0..n-1, -1 for none); NaN for an empty group."
+    import numpy as np
+    v = np.asarray(values, dtype="float64")
+    m = (group >= 0) & ~np.isnan(v)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.bincount(group[m], weights=v[m], minlength=n) / np.bincount(group[m], minlength=n)
+
+def _habit_groups(self:Cohort, judged, sent, first, by:str):
+    "The group (a position in `participants`, or 0 for the whole cohort) of each judged interview, status email and attempt series."
+    import numpy as np, pandas as pd
+    if by == "cohort": return [np.zeros(len(r), np.intp) for r in (judged, sent, first)], pd.Index(["All participants"], dtype="str")
+    return ([_row_of(self, "interviews", "participant", "participants")[judged], _event_rows(self, sent, "participant", "participants"),
+             _event_rows(self, first, "participant", "participants")], pd.Index(self.participants["participant"]))
 
 @_method
 def _adherence(self:Cohort, by:str="participant", # "participant" for one row each, "cohort" for one row in all
              ):
     "Follow-up habits: thank-yous within 24 h and 48 h, status checks on time, attempts within the cap."
-    import pandas as pd
+    import numpy as np, pandas as pd
     if by not in ("participant", "cohort"): raise InputError("by", by, "participant or cohort")
-    ty, st, at = self.thank_you_hours(), self.status_checks(), self.attempt_series()
-    g = {name: _Groups(f, by) for name, f in (("ty", ty), ("st", st), ("at", at))}
-    out = pd.DataFrame({
-        "interviews": g["ty"].size(), "thank_you_24h": g["ty"].mean(ty["hours"] <= 24),
-        "thank_you_48h": g["ty"].mean(ty["hours"] <= 48),
-        "status_checks": g["st"].size(), "status_on_time": g["st"].mean(st["on_time"].astype(float)),
-        "attempt_series": g["at"].size(), "attempts_within_cap": g["at"].mean(at["within_cap"].astype(float))})
-    counts = ["interviews", "status_checks", "attempt_series"]
-    out[counts] = out[counts].fillna(0).astype(int)
-    return out.rename_axis(by)
+    (judged, hours), (sent, _, on_time), (first, count) = _thank_you(self), _status(self), _attempts(self)
+    cap = _policy_values(self.applications, _event_rows(self, first, "application", "applications"), "max_attempts")
+    (ty, st, at), names = _habit_groups(self, judged, sent, first, by)
+    n = len(names)
+    sizes = [np.bincount(g[g >= 0], minlength=n) for g in (ty, st, at)]
+    out = pd.DataFrame({"interviews": sizes[0], "thank_you_24h": _share(ty, hours <= 24, n), "thank_you_48h": _share(ty, hours <= 48, n),
+                        "status_checks": sizes[1], "status_on_time": _share(st, on_time, n),
+                        "attempt_series": sizes[2], "attempts_within_cap": _share(at, count <= cap, n)}, index=names.rename(by))
+    return out[(sizes[0] + sizes[1] + sizes[2]) > 0].sort_index()  # everyone with something to judge
 
 # %% ../nbs/06_workshop.ipynb #a553f8e9
 def _figure(width=6.4, height=3.2, left=0.1):
@@ -620,22 +738,35 @@ def _plot_thank_you(self:Cohort):
 # %% ../nbs/06_workshop.ipynb #310b2ba6
 SILENCE_DAYS = 14  # no-response: after two weeks without a word, the employer has gone silent
 
+def _reached(self:Cohort, *kinds):
+    "Whether each application has an event of one of `kinds`."
+    import numpy as np
+    said = np.flatnonzero(_is(self, "events", "kind", *kinds))
+    hit = np.zeros(len(self.applications) + 1, bool)  # the extra last one takes events of no known application
+    hit[_event_rows(self, said, "application", "applications")] = True
+    return hit[:-1]
+
+def _latest_interview(self:Cohort):
+    "When each application's latest interview started (NaT: none)."
+    import numpy as np
+    app = _row_of(self, "interviews", "application", "applications")
+    last = np.full(len(self.applications) + 1, _NAT, dtype="int64")  # the extra last one takes interviews of no known application
+    np.maximum.at(last, app, _us(self.interviews["at"]))
+    return last[:-1].view("M8[us]")
+
 @_method
 def _application_stages(self:Cohort):
     "Each application with the stages it reached and how it ended."
     import numpy as np, pandas as pd
-    ev, apps = self.events, self.applications.set_index("application")
-    spoke = ev.loc[ev["kind"].isin(_EMPLOYER), "application"].unique()
-    invited = ev.loc[ev["kind"] == "invited", "application"].unique()
-    unreachable = ev.loc[ev["kind"] == "unreachable", "application"].unique()
-    last = self.interviews.groupby("application", sort=False)["at"].max().reindex(apps.index)
-    out = pd.DataFrame({"participant": apps["participant"], "replied": apps.index.isin(spoke),
-                        "second_interview": (apps["rounds"] >= 2) | apps.index.isin(invited)})
-    quiet = ~out["replied"] & ((last < self.as_of - pd.Timedelta(days=SILENCE_DAYS)) | apps.index.isin(unreachable))
-    status = apps["status"]
+    apps = self.applications
+    out = pd.DataFrame({"application": apps["application"], "participant": apps["participant"], "replied": _reached(self, *_EMPLOYER),
+                        "second_interview": (apps["rounds"] >= 2).to_numpy() | _reached(self, "invited")})
+    long_ago = (self.as_of - pd.Timedelta(days=SILENCE_DAYS)).tz_convert("UTC").tz_localize(None).to_datetime64()
+    quiet = ~out["replied"] & ((_latest_interview(self) < long_ago) | _reached(self, "unreachable"))
+    status = apps["status"].to_numpy(dtype=object)
     out["outcome"] = np.select([status == "offer", status == "rejected", status == "withdrawn", quiet],
                                ["offer", "rejected", "withdrawn", "silence"], "still waiting")
-    return out.reset_index()
+    return out
 
 # %% ../nbs/06_workshop.ipynb #7fef0f4b
 _OUTCOMES = ("offer", "rejected", "withdrawn", "silence", "still waiting")
@@ -670,9 +801,9 @@ def _response_times(self:Cohort):
     "Days from each interview to the employer's first word, summarised by company style."
     import pandas as pd
     ev, iv = self.events, self.interviews
-    first = ev[ev["kind"].isin(_EMPLOYER)].groupby("interview", sort=False)["at"].min()
-    days = (_lookup(iv["interview"], first) - iv["end"]).dt.total_seconds() / 86400
-    g = days.groupby(iv["company_style"])
+    said = _is(self, "events", "kind", *_EMPLOYER)
+    first = _earliest(_row_of(self, "events", "interview", "interviews")[said], _us(ev["at"])[said], len(iv))
+    g = pd.Series(_days(first - _us(iv["end"]).view("M8[us]")), index=iv.index).groupby(iv["company_style"])
     out = pd.DataFrame({"interviews": g.size(), "answered": g.count(), "median_days": g.median(), "p75_days": g.quantile(0.75)})
     out.insert(2, "share_answered", out["answered"] / out["interviews"])
     return out.rename_axis("company_style")
@@ -696,12 +827,20 @@ def _plot_response_times(self:Cohort):
 @_method
 def _score_summary(self:Cohort):
     "The distribution of each dimension's reflection scores: median, quartiles, mean."
-    import pandas as pd
-    s = self.scores
-    g = s.groupby("dimension", sort=False)["score"]
-    out = pd.DataFrame({"reflections": g.size(), "participants": s.groupby("dimension", sort=False)["participant"].nunique(),
-                        "q25": g.quantile(0.25), "median": g.median(), "q75": g.quantile(0.75), "mean": g.mean()})
-    return out.reindex(list(pd.unique(s["dimension"])))
+    import numpy as np, pandas as pd
+    dim, dims = _codes(self, "scores", "dimension")
+    who, people = _codes(self, "scores", "participant")
+    seen = np.zeros((len(dims), len(people) + 1), bool)  # who scored in each dimension; the extra last column: no participant
+    seen[dim[dim >= 0], who[dim >= 0]] = True
+    score, rows = self.scores["score"].to_numpy(dtype="float64"), []
+    for d in range(len(dims)):  # a handful of dimensions, each one vectorised pass
+        v = score[dim == d]
+        v = v[~np.isnan(v)]
+        q = np.quantile(v, [0.25, 0.5, 0.75]) if len(v) else [np.nan] * 3
+        rows.append((int((dim == d).sum()), int(seen[d, :-1].sum()), *q, v.mean() if len(v) else np.nan))
+    out = pd.DataFrame(rows, columns=["reflections", "participants", "q25", "median", "q75", "mean"],
+                       index=pd.Index(dims, dtype=self.scores["dimension"].dtype, name="dimension"))
+    return out.astype({"reflections": "int64", "participants": "int64", "q25": "float64", "median": "float64", "q75": "float64", "mean": "float64"})
 
 # %% ../nbs/06_workshop.ipynb #4131a63e
 @_method
@@ -745,8 +884,26 @@ def _plot_progress(self:Cohort):
     return fig
 
 # %% ../nbs/06_workshop.ipynb #e5cd5123
-def _latest_rounds(interviews):
-    return interviews.sort_values("at").groupby("application", sort=False)["interview"].last()
+def _latest_rounds(self:Cohort):
+    "Whether each interview is its application's latest round, with one extra False at the end (for position -1)."
+    import numpy as np
+    app = _row_of(self, "interviews", "application", "applications")
+    order = np.lexsort((_us(self.interviews["at"]), app))  # by application, then time; ties keep row order
+    last = order[np.diff(app[order], append=-2) != 0]  # the last of each application's run
+    latest = np.zeros(len(app) + 1, bool)
+    latest[last[app[last] >= 0]] = True
+    return latest
+
+def _open(self:Cohort, now):
+    "Positions in `steps` of the pending steps of latest rounds due from four weeks before `now` on, and of their interviews."
+    import numpy as np, pandas as pd
+    st, iv = self.steps, self.interviews
+    rows = np.flatnonzero(st["due"] >= now - pd.Timedelta(days=RECENT_DAYS))  # the cheap time test first: fewer rows for the rest
+    status, kind = st["status"].to_numpy(dtype=object)[rows], st["kind"].to_numpy(dtype=object)[rows]
+    rows = rows[(status == "pending") & (kind != "move_on")]
+    at = _positions(iv["interview"], st["interview"].to_numpy(dtype=object)[rows])
+    keep = _latest_rounds(self)[at]
+    return rows[keep], at[keep]
 
 @_method
 def _open_steps(self:Cohort, now=None, # the moment to judge from; the current time when None
@@ -754,47 +911,62 @@ def _open_steps(self:Cohort, now=None, # the moment to judge from; the current t
     "Pending steps of each application's latest round due from four weeks ago on, with `overdue` judged at `now`."
     import pandas as pd
     now = pd.Timestamp(now or datetime.now(timezone.utc))
-    st = self.steps
-    st = st[st["due"] >= now - pd.Timedelta(days=RECENT_DAYS)]  # the cheap time test first: fewer rows for the text tests
-    st = st[st["interview"].isin(_latest_rounds(self.interviews)) & (st["status"] == "pending") & (st["kind"] != "move_on")]
-    return st.assign(overdue=st["due"] < now)
+    out = self.steps.iloc[_open(self, now)[0]]
+    return out.assign(overdue=out["due"] < now)
 
 # %% ../nbs/06_workshop.ipynb #137a314a
+def _score_change(self:Cohort):
+    "Each participant's latest change in overall reflection score (NaN: fewer than two), in the order of `participants`."
+    import numpy as np, pandas as pd
+    who, people = _codes(self, "scores", "participant")
+    where = np.append(_positions(self.participants["participant"], people), -1)  # each scored participant's row; -1 stays -1
+    overall = np.flatnonzero(_is(self, "scores", "dimension", "overall"))
+    overall = overall[np.argsort(_us(self.scores["at"])[overall], kind="stable")]  # by time; ties keep row order
+    g = where[who[overall]]
+    change = pd.Series(self.scores["score"].to_numpy()[overall]).groupby(g, sort=False).diff().groupby(g, sort=False).last()
+    return change.reindex(range(len(self.participants))).to_numpy()
+
 @_method
 def _attention(self:Cohort, now=None, # the moment to judge from; the current time when None
               days:int=7, # how far ahead `due_soon` looks
              ):
     "Participants with overdue steps or a falling reflection score, most urgent first, with the reasons."
-    import pandas as pd
+    import numpy as np, pandas as pd
     now = pd.Timestamp(now or datetime.now(timezone.utc))
-    st = self.open_steps(now)
-    late = st[st["overdue"]]
-    soon = st[(st["due"] >= now) & (st["due"] < now + pd.Timedelta(days=days))]
-    overall = self.scores[self.scores["dimension"] == "overall"].sort_values("at")
-    change = overall.groupby("participant", sort=False)["score"].diff().groupby(overall["participant"], sort=False).last()
-    kinds = _joined(late.drop_duplicates(["participant", "kind"]), "participant", "kind")
-    out = pd.DataFrame(index=self.participants["participant"])
-    out["overdue"] = late.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
-    out["overdue_steps"] = kinds.reindex(out.index).fillna("")
-    out["due_soon"] = soon.groupby("participant", sort=False).size().reindex(out.index, fill_value=0)
-    out["score_change"] = change.reindex(out.index)
+    rows, at = _open(self, now)
+    due = self.steps["due"].iloc[rows]
+    late, soon = (due < now).to_numpy(), ((due >= now) & (due < now + pd.Timedelta(days=days))).to_numpy()
+    who, n = _row_of(self, "interviews", "participant", "participants")[at], len(self.participants)
+    out = pd.DataFrame({"overdue": np.bincount(who[late] + 1, minlength=n + 1)[1:],
+                        "overdue_steps": pd.array(_joined(who[late], self.steps["kind"].to_numpy(dtype=object)[rows][late], n), dtype="str"),
+                        "due_soon": np.bincount(who[soon] + 1, minlength=n + 1)[1:], "score_change": _score_change(self)},
+                       index=pd.Index(self.participants["participant"]))
     return _with_reasons(out[(out["overdue"] > 0) | (out["score_change"] <= -FALLING_POINTS)])
 
-def _joined(frame, key:str, col:str):
-    "`frame[col]` joined with \", \" per `key`, in row order: a `groupby(key)[col].agg(\", \".join)` without a Python call per group."
-    import pandas as pd
-    groups = {}
-    for k, v in zip(frame[key].tolist(), frame[col].tolist()):
-        if k == k: groups.setdefault(k, []).append(v)
-    return pd.Series([", ".join(v) for v in groups.values()], index=pd.Index(list(groups), dtype=frame[key].dtype), dtype=frame[col].dtype)
+def _joined(group, text, n:int):
+    "The distinct `text`s of each of `n` groups (`group`: 0..n-1) joined with \", \" in order of first appearance; \"\" for none."
+    import numpy as np, pandas as pd
+    code, words = pd.factorize(np.asarray(text, dtype=object))
+    ok = np.flatnonzero((group >= 0) & (code >= 0))
+    first = ok[np.sort(np.unique(group[ok].astype("int64") * (len(words) + 1) + code[ok], return_index=True)[1])]  # each pair once
+    first = first[np.argsort(group[first], kind="stable")]  # by group, in row order within each
+    rank = np.arange(len(first)) - np.searchsorted(group[first], group[first])  # the place of each text within its group
+    out, words = np.full(n, "", dtype=object), np.asarray(words, dtype=object)
+    for r in range(int(rank.max(initial=-1)) + 1):  # one pass per place: as many as the most texts in one group
+        at = first[rank == r]
+        out[group[at]] = out[group[at]] + ("" if r == 0 else ", ") + words[code[at]]
+    return out
 
 def _with_reasons(out):
     "The table with a `reasons` column in words, most urgent first."
-    steps = out["overdue"].astype(str) + " overdue (" + out["overdue_steps"] + ")"
-    fell = "overall score fell " + (-out["score_change"]).round().astype("Int64").astype(str) + " points"
-    reasons = steps.where(out["overdue"] > 0, "")
-    reasons = reasons.str.cat(fell.where(out["score_change"] <= -FALLING_POINTS, ""), sep="; ").str.strip("; ")
-    return out.assign(reasons=reasons).sort_values(["overdue", "score_change"], ascending=[False, True]).reset_index()
+    import numpy as np, pandas as pd
+    n, change = out["overdue"].to_numpy(), out["score_change"].to_numpy(dtype="float64")
+    steps = np.where(n > 0, n.astype(str).astype(object) + " overdue (" + out["overdue_steps"].to_numpy(dtype=object) + ")", "")
+    fell = change <= -FALLING_POINTS
+    points = np.round(-np.where(fell, change, 0)).astype("int64").astype(str).astype(object)
+    fell = np.where(fell, "overall score fell " + points + " points", "")
+    reasons = steps + np.where((steps != "") & (fell != ""), "; ", "") + fell
+    return out.assign(reasons=pd.Series(reasons, index=out.index, dtype="str")).sort_values(["overdue", "score_change"], ascending=[False, True]).reset_index()
 
 # %% ../nbs/06_workshop.ipynb #7ea4255b
 @_method
