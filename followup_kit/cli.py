@@ -191,13 +191,13 @@ def _run_dashboard(a) -> int:
     port = _parse_int(a.port, '--port', 1024, 65535, 'a port')
     if importlib.util.find_spec('voila') is None:
         raise InputError('dashboard', 'no Voila installed', "pip install 'followup-kit[coach]' (it adds Voila)")
-    from followup_kit.dashboard import dashboard_notebook
+    from followup_kit.dashboard import dashboard_notebook, voila_command
     with tempfile.TemporaryDirectory(prefix='followup-kit-dashboard-') as tmp:
         nb = os.path.join(tmp, 'dashboard.ipynb')
         with open(nb, 'w', encoding='utf-8') as f: f.write(dashboard_notebook(folder))
         print(f"dashboard http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
-        cmd = [sys.executable, '-m', 'voila', nb, '--no-browser', f'--port={port}', '--Voila.ip=127.0.0.1', f'--theme={a.theme}']
-        try: return subprocess.call(cmd)
+        cmd, env = voila_command(nb, port, a.theme)
+        try: return subprocess.call(cmd, env=env)
         except KeyboardInterrupt: return 0
 
 # %% ../nbs/07_cli.ipynb #75489150

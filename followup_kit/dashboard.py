@@ -13,8 +13,8 @@ from .timeline import InputError
 from .notes import OUTCOMES
 
 # %% auto #0
-__all__ = ['CHARTS', 'week_starts', 'week_end', 'cohort_until', 'attention_html', 'figure_png', 'chart_html', 'charts_html',
-           'problems_html', 'Dashboard', 'dashboard_notebook']
+__all__ = ['CHARTS', 'VOILA_TEMPLATE', 'week_starts', 'week_end', 'cohort_until', 'attention_html', 'figure_png', 'chart_html',
+           'charts_html', 'problems_html', 'Dashboard', 'dashboard_notebook', 'voila_share', 'voila_command']
 
 # %% ../nbs/08_dashboard.ipynb #1222f126
 def week_starts(cohort, # the loaded `Cohort`
@@ -262,3 +262,21 @@ def dashboard_notebook(folder:str|Path, # the folder of participants' bundles
     return json.dumps({"cells": [cell], "metadata": {
         "kernelspec": {"display_name": "python3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}, "title": "Workshop dashboard"}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+# %% ../nbs/08_dashboard.ipynb #9b0824ac
+VOILA_TEMPLATE = "followup_kit"  # Voilà's lab page without its CDN style sheets
+
+def voila_share() -> Path:
+    "The folder to put on `JUPYTER_PATH` so that Voilà finds the `followup_kit` template."
+    import followup_kit
+    return Path(followup_kit.__file__).parent/"share"
+
+def voila_command(notebook:str|Path, # the notebook to serve, e.g. one written from `dashboard_notebook`
+                  port:int=8866, # the port on 127.0.0.1
+                  theme:str="light", # "light" or "dark"
+                 ) -> tuple[list[str], dict]:
+    "The command line and environment that serve `notebook` with Voilà on 127.0.0.1, fetching nothing from elsewhere."
+    import os, sys
+    paths = [str(voila_share())] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
+    return ([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+             f"--theme={theme}", f"--template={VOILA_TEMPLATE}"], {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)})

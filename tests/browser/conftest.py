@@ -43,6 +43,8 @@ from typing import Callable, Iterable
 
 import pytest
 
+from followup_kit.dashboard import VOILA_TEMPLATE, voila_share
+
 REPO = Path(__file__).resolve().parents[2]
 NBS = REPO / "nbs"
 HERE = Path(__file__).resolve().parent
@@ -396,7 +398,8 @@ class VoilaServer(Server):
 @pytest.fixture
 def voila_server(jupyter_env, tmp_path, _servers) -> Callable[..., VoilaServer]:
     """Factory: `voila_server(notebook, copy=True, args=(), timeout=90)` starts Voilà on a free
-    127.0.0.1 port to render `notebook` and returns a `VoilaServer` (stopped at teardown).
+    127.0.0.1 port to render `notebook` with followup_kit's offline page template (what
+    `followup-kit dashboard` serves) and returns a `VoilaServer` (stopped at teardown).
 
     With `copy=True` the notebook's folder is copied to a tmp dir first, so whatever the
     notebook writes while running lands there, not in the repo."""
@@ -410,9 +413,10 @@ def voila_server(jupyter_env, tmp_path, _servers) -> Callable[..., VoilaServer]:
         argv = lambda port: [
             sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
-            f"--Voila.connection_dir_root={tmp_path}",
+            f"--Voila.connection_dir_root={tmp_path}", f"--template={VOILA_TEMPLATE}",  # as `followup-kit dashboard` serves
             *args]
-        srv = start_server("voila", argv, env=jupyter_env.env, cwd=nb.parent, log_dir=tmp_path,
+        env = {**jupyter_env.env, "JUPYTER_PATH": str(voila_share())}  # where Voilà finds that template
+        srv = start_server("voila", argv, env=env, cwd=nb.parent, log_dir=tmp_path,
                            ready_path="/voila/static/voila.js", timeout=timeout, servers=_servers, cls=VoilaServer)
         return srv
     return start
