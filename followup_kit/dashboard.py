@@ -10,7 +10,6 @@ import base64, html, io, json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from .timeline import InputError
-from .notes import OUTCOMES
 
 # %% auto #0
 __all__ = ['CHARTS', 'VOILA_TEMPLATE', 'week_starts', 'week_end', 'cohort_until', 'attention_html', 'figure_png', 'chart_html',
@@ -45,31 +44,8 @@ def week_end(start:datetime, # a week's Monday, from `week_starts`
 def cohort_until(cohort, # the loaded `Cohort`
                  moment:datetime, # keep what had happened before this moment
                 ):
-    "The cohort as it stood at `moment`: later interviews, events and scores left out, later steps still pending."
-    import pandas as pd
-    from followup_kit.workshop import Cohort
-    moment = pd.Timestamp(moment)
-    interviews = cohort.interviews[cohort.interviews["at"] < moment]
-    events = cohort.events[cohort.events["at"] < moment]
-    steps = cohort.steps[cohort.steps["interview"].isin(interviews["interview"])].copy()
-    later = steps["done_at"] > moment
-    steps.loc[later, "status"], steps.loc[later, "done_at"] = "pending", pd.NaT
-    return Cohort(_participants_until(cohort.participants, interviews),
-                  _applications_until(cohort.applications, interviews, events), interviews, steps, events,
-                  cohort.scores[cohort.scores["at"] < moment], list(cohort.problems), cohort.anonymized)
-
-def _applications_until(applications, interviews, events):
-    "Applications interviewed for by then, with the status and round count they had."
-    ended = events[events["kind"].isin(OUTCOMES)].sort_values("at").groupby("application")["kind"].last()
-    apps = applications[applications["application"].isin(interviews["application"])]
-    return apps.assign(status=apps["application"].map(ended).fillna("open"),
-                       rounds=apps["application"].map(interviews.groupby("application").size()).astype(int))
-
-def _participants_until(participants, interviews):
-    "The roster, with the applications and interviews each participant had by then."
-    by = interviews.groupby("participant")
-    return participants.assign(applications=participants["participant"].map(by["application"].nunique()).fillna(0).astype(int),
-                               interviews=participants["participant"].map(by.size()).fillna(0).astype(int))
+    "The cohort as it stood at `moment`: `cohort.until(moment)`, the name the dashboard has always used."
+    return cohort.until(moment)
 
 # %% ../nbs/08_dashboard.ipynb #ccf90595
 _TEXT, _QUIET = "var(--jp-ui-font-color1, inherit)", "var(--jp-ui-font-color2, inherit)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from .timeline import ATTEMPT_KINDS, InputError, Policy
-from .notes import Application, Contact, InterviewNotes, LogEntry, Question, SCHEMA_VERSION
+from .notes import OUTCOMES, Application, Contact, InterviewNotes, LogEntry, Question, SCHEMA_VERSION
 from .journal import BUNDLE_FORMAT, read_bundle, spreadsheet_safe
 
 # %% auto #0
@@ -967,6 +967,34 @@ def _with_reasons(out):
     fell = np.where(fell, "overall score fell " + points + " points", "")
     reasons = steps + np.where((steps != "") & (fell != ""), "; ", "") + fell
     return out.assign(reasons=pd.Series(reasons, index=out.index, dtype="str")).sort_values(["overdue", "score_change"], ascending=[False, True]).reset_index()
+
+# %% ../nbs/06_workshop.ipynb #e84cbc4f
+@_method
+def _until(self:Cohort, moment, # keep what had happened before this moment (timezone-aware)
+          ) -> Cohort:
+    "The cohort as it stood at `moment`: later interviews, events and scores left out, steps done later still pending."
+    import pandas as pd
+    moment = pd.Timestamp(moment)
+    interviews = self.interviews[self.interviews["at"] < moment]
+    events = self.events[self.events["at"] < moment]
+    steps = self.steps[self.steps["interview"].isin(interviews["interview"])].copy()
+    later = steps["done_at"] > moment
+    steps.loc[later, "status"], steps.loc[later, "done_at"] = "pending", pd.NaT
+    return Cohort(_participants_until(self.participants, interviews), _applications_until(self.applications, interviews, events),
+                  interviews, steps, events, self.scores[self.scores["at"] < moment], list(self.problems), self.anonymized)
+
+def _applications_until(applications, interviews, events):
+    "Applications interviewed for by then, with the status and round count they had."
+    ended = events[events["kind"].isin(OUTCOMES)].sort_values("at").groupby("application")["kind"].last()
+    apps = applications[applications["application"].isin(interviews["application"])]
+    return apps.assign(status=apps["application"].map(ended).fillna("open"),
+                       rounds=apps["application"].map(interviews.groupby("application").size()).astype(int))
+
+def _participants_until(participants, interviews):
+    "The roster, with the applications and interviews each participant had by then."
+    by = interviews.groupby("participant")
+    return participants.assign(applications=participants["participant"].map(by["application"].nunique()).fillna(0).astype(int),
+                               interviews=participants["participant"].map(by.size()).fillna(0).astype(int))
 
 # %% ../nbs/06_workshop.ipynb #7ea4255b
 @_method
