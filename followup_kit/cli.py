@@ -10,8 +10,8 @@ import argparse, json, os, sys
 from .timeline import InputError, Interview, Person, Event, EVENT_KINDS, plan_followups
 
 # %% auto #0
-__all__ = ['DEMO_NOW', 'SAMPLE_ANSWERS', 'parse_event', 'interview_from_args', 'format_table', 'format_agenda', 'format_score',
-           'run_demo', 'read_text_arg', 'open_journal', 'notes_and_plan', 'build_parser', 'main']
+__all__ = ['DEMO_NOW', 'SAMPLE_ANSWERS', 'parse_event', 'interview_from_args', 'format_table', 'format_agenda', 'agenda_to_dict',
+           'format_score', 'run_demo', 'read_text_arg', 'open_journal', 'notes_and_plan', 'build_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #1b297a92
 class _Parser(argparse.ArgumentParser):
@@ -127,6 +127,42 @@ def _run_export(a) -> int:
     print(f"{a.format:5} {out}")
     return 0
 
+# %% ../nbs/07_cli.ipynb #8e3cad4f
+def format_agenda(agenda) -> str:
+    "What is due and overdue across applications, as plain text."
+    if not agenda.items: return f"Nothing due on {agenda.now:%a %d %b %Y}.\n"
+    lines = [f"Due on {agenda.now:%a %d %b %Y %H:%M}:"]
+    for i in agenda.items:
+        flag = 'OVERDUE' if i.overdue else 'today  '
+        late = ' (late, but send it anyway: a late thank-you beats none)' if i.overdue and i.step.kind == 'thank_you_email' else ''
+        lines.append(f"  {flag} {i.application.company:20} {i.step.title} (due {i.step.due:%a %d %b %H:%M}){late}")
+    return '\n'.join(lines + [f"  problem: {p}" for p in agenda.problems]) + '\n'
+
+def agenda_to_dict(agenda) -> dict:
+    "The agenda as JSON-ready data: `now`, the due `items` (overdue first) and the `problems`."
+    from followup_kit.timeline import _step_dict
+    items = [{'overdue': i.overdue, 'application': i.application.id, 'company': i.application.company,
+              'role': i.application.role, **_step_dict(i.step)} for i in agenda.items]
+    return {'now': agenda.now.isoformat(), 'items': items, 'problems': list(agenda.problems)}
+
+def _add_today_parser(sub):
+    p = sub.add_parser('today', help='what is due today and what is overdue, across your journal',
+                       description="What you owe anyone today: the steps due and overdue in every application's plan.")
+    p.add_argument('--journal', help='your journal file (default: ~/.followup_kit/journal.db, or $FOLLOWUP_KIT_HOME)')
+    p.add_argument('--at', help='look from this moment instead of now, e.g. "2026-11-23 09:00" (local time unless it has an offset)')
+    p.add_argument('--format', default='table', choices=['table', 'json'], help='output format')
+    p.set_defaults(run=_run_today)
+
+def _run_today(a) -> int:
+    from datetime import datetime
+    from followup_kit.journal import default_path
+    from followup_kit.timeline import _parse_when
+    now = datetime.now() if a.at is None else _parse_when(a.at, '--at')
+    if now.tzinfo is None: now = now.astimezone()  # a naive moment is this machine's local time
+    with open_journal(a.journal or str(default_path())) as j: agenda = j.today(now)
+    _write(None, json.dumps(agenda_to_dict(agenda), indent=2, ensure_ascii=False) + '\n' if a.format == 'json' else format_agenda(agenda))
+    return 0
+
 # %% ../nbs/07_cli.ipynb #79b4ab42
 class _Progress:
     "A one-line progress bar on stderr while bundles load (plain lines when stderr is not a terminal)."
@@ -219,16 +255,6 @@ def _demo_plan(out, echo) -> dict:
     paths['ics'].write_bytes(plan.to_ics())
     plan.plot(now=plan.interview.end).savefig(paths['chart'], dpi=110)
     return paths
-
-def format_agenda(agenda) -> str:
-    "What is due and overdue across applications, as plain text."
-    if not agenda.items: return f"Nothing due on {agenda.now:%a %d %b %Y}.\n"
-    lines = [f"Due on {agenda.now:%a %d %b %Y %H:%M}:"]
-    for i in agenda.items:
-        flag = 'OVERDUE' if i.overdue else 'today  '
-        late = ' (late, but send it anyway: a late thank-you beats none)' if i.overdue and i.step.kind == 'thank_you_email' else ''
-        lines.append(f"  {flag} {i.application.company:20} {i.step.title} (due {i.step.due:%a %d %b %H:%M}){late}")
-    return '\n'.join(lines + [f"  problem: {p}" for p in agenda.problems]) + '\n'
 
 def _demo_journal(out, echo) -> dict:
     "A sample journal with three applications, and what is due on the sample's Monday."
@@ -378,7 +404,7 @@ def _run_draft(a) -> int:
 
 # %% ../nbs/07_cli.ipynb #7cc1fa31
 _COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser,
-             'export': _add_export_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
+             'export': _add_export_parser, 'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
              'demo': _add_demo_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)

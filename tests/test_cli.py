@@ -124,6 +124,9 @@ def test_check_good_draft_from_file_is_clean(tmp_path):
     (['draft', 'sonnet', '--journal', 'nowhere.db', '--interview', 'n-1'], 'KIND'),
     (['export', '--journal', 'nowhere.db', '--out', 'b.json'], '--journal'),
     (['export', '--journal', 'nowhere.db', '--out', 'no-such-folder/b.json'], '--out'),
+    (['today', '--journal', 'nowhere.db'], '--journal'),
+    (['today', '--journal', 'nowhere.db', '--at', '2026-02-30 09:00'], '--at'),
+    (['today', '--journal', 'nowhere.db', '--format', 'ics'], '--format'),
 ])
 def test_check_and_draft_bad_input(args, flag, tmp_path):
     r = subprocess.run([str(BIN), *args], input='', capture_output=True, text=True, cwd=tmp_path, timeout=120)
@@ -151,6 +154,27 @@ def test_draft_from_sample_journal_checks_clean(tmp_path):
         assert json.loads(c.stdout)['findings'] == [], c.stdout
     bad = run('draft', 'thank_you_email', '--journal', str(db), '--interview', 'n-nope')
     assert bad.returncode == 2 and bad.stderr.count('\n') == 1
+
+def test_today_from_the_journal_changes_nothing(tmp_path):
+    from followup_kit.journal import Journal, sample_journal
+    home = tmp_path / 'home'; home.mkdir()
+    sample_journal(home / 'journal.db').close()
+    def held():  # everything the journal holds, apart from the moment it was read
+        with Journal(home / 'journal.db') as j: return {k: v for k, v in j.bundle().items() if k != 'exported_at'}
+    before = held()
+    env = {**__import__('os').environ, 'FOLLOWUP_KIT_HOME': str(home)}  # the default journal, as a person's own
+    r = subprocess.run([str(BIN), 'today', '--at', '2026-11-23T09:00:00+01:00', '--format', 'json'],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data['now'] == '2026-11-23T09:00:00+01:00' and data['problems'] == []
+    first = data['items'][0]
+    assert first['overdue'] and first['kind'] == 'thank_you_email' and first['company'] == 'Example Analytics'
+    assert {'application', 'role', 'id', 'title', 'earliest', 'due', 'channel', 'recipient', 'why', 'source'} <= set(first)
+    assert [i['overdue'] for i in data['items']] == sorted((i['overdue'] for i in data['items']), reverse=True)
+    table = run('today', '--journal', str(home / 'journal.db'), '--at', '2026-11-23 09:00')
+    assert table.returncode == 0 and table.stdout.startswith('Due on Mon 23 Nov 2026 09:00:') and 'OVERDUE' in table.stdout
+    assert held() == before
 
 # --- workshop report ---------------------------------------------------------------------------------------
 @pytest.fixture(scope='module')
