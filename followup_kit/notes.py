@@ -10,7 +10,7 @@ import json, re, uuid
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
-from .timeline import InputError, Person, Interview, Event, Policy, check_country, plan_followups
+from .timeline import InputError, Person, Interview, Event, Policy, check_country, plan_followups, _wall_clock
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'CHANNELS', 'COMPANY_STYLES', 'LOG_KINDS', 'OUTCOMES', 'Contact', 'Question', 'InterviewNotes',
@@ -89,7 +89,7 @@ def _parse_time(name, value):
 def _local_time(name, value, tz):
     "A time in zone `tz`; a naive time is read as wall-clock time there."
     when, zone = _parse_time(name, value), ZoneInfo(tz)
-    if when.tzinfo is None: when = when.replace(tzinfo=zone)
+    if when.tzinfo is None: when = _wall_clock(when, zone, name)  # a time the clocks skip there is refused
     return when.astimezone(timezone.utc).astimezone(zone)
 
 def _aware_time(name, value):

@@ -196,7 +196,14 @@ def _parse_datetime(value, field:str, zone) -> datetime:
         try: value = datetime.fromisoformat(value.strip().replace(' ', 'T', 1) if 'T' not in value else value.strip())
         except ValueError: raise InputError(field, value, 'a date and time like "2026-11-20 14:00"') from None
     if not isinstance(value, datetime): raise InputError(field, value, 'a date and time like "2026-11-20 14:00"')
-    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+    return _wall_clock(value, zone, field) if value.tzinfo is None else value.astimezone(zone)
+
+def _wall_clock(value:datetime, zone, field:str) -> datetime:
+    "The naive `value` as wall-clock time in `zone`; refused when the clocks jump past it there."
+    aware = value.replace(tzinfo=zone)
+    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != value:
+        raise InputError(field, f"{value:%Y-%m-%d %H:%M}", f"a time that exists in {zone} (the clocks jump past it that night)")
+    return aware
 
 def _parse_date(value, field:str) -> date|None:
     "A date from a date or an ISO string (`None` stays `None`)."

@@ -3,7 +3,8 @@ import json
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from zoneinfo import ZoneInfo
+from hypothesis import assume, given, settings, strategies as st
 
 from followup_kit.notes import (CHANNELS, COMPANY_STYLES, LOG_KINDS, Application, Contact, InterviewNotes, LogEntry,
                                 Question, SCHEMA_VERSION)
@@ -23,13 +24,22 @@ naive_times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(20
 aware_times = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2040, 12, 31), timezones=st.timezones())
 
 
+def exists(naive, tz):
+    "Whether the wall-clock time `naive` happens in `tz` (not skipped when summer time begins)."
+    z = ZoneInfo(tz)
+    return naive.replace(tzinfo=z).astimezone(ZoneInfo("UTC")).astimezone(z).replace(tzinfo=None) == naive
+
+
 @st.composite
 def interview_notes(draw):
     at = draw(naive_times)
     stated = draw(st.sampled_from(["none", "by", "days"]))
+    tz = draw(st.sampled_from(ZONES))
+    when = draw(st.one_of(naive_times, aware_times)) if draw(st.booleans()) else at
+    assume(when.tzinfo is not None or exists(when, tz))  # a wall-clock time the clocks jump past is refused
     return InterviewNotes(
-        draw(required), draw(text), draw(st.one_of(naive_times, aware_times)) if draw(st.booleans()) else at,
-        round=draw(st.integers(1, 20)), tz=draw(st.sampled_from(ZONES)), duration=draw(st.integers(5, 600)),
+        draw(required), draw(text), when,
+        round=draw(st.integers(1, 20)), tz=tz, duration=draw(st.integers(5, 600)),
         country=draw(st.sampled_from([None, "DE", "fr", "US", "IN"])),
         interviewers=draw(st.lists(contacts, max_size=3)), topics=draw(st.lists(text, max_size=3)),
         skills=draw(st.lists(text, max_size=3)), questions=draw(st.lists(questions, max_size=3)),
@@ -83,6 +93,7 @@ def test_notes_make_an_interview(notes):
     ({"questions": [{"text": "Why?", "rating": True}]}, "questions[0].rating"), ({"topics": "SQL"}, "topics"),
     ({"response_by": "2025-03-21", "response_days": 5}, "response_by"), ({"country": "XX"}, "country"),
     ({"schema_version": 2}, "schema_version"), ({"extra": 1}, "extra"),
+    ({"at": "2025-03-30T02:30"}, "at"),  # Berlin's clocks jumped from 02:00 to 03:00 that night
 ])
 def test_bad_values_name_their_field(change, field):
     good = InterviewNotes("Northwind Labs", "Data Engineer", datetime(2025, 3, 11, 10), tz="Europe/Berlin").to_dict()

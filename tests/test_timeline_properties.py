@@ -1,6 +1,7 @@
 """Property tests: the timeline's promises hold for any interview, zone, country, window and events."""
 from datetime import datetime, timedelta, timezone
-from hypothesis import given, settings, strategies as st, HealthCheck
+from zoneinfo import ZoneInfo
+from hypothesis import assume, given, settings, strategies as st, HealthCheck
 from followup_kit.timeline import (Interview, Person, Event, Policy, WorkCalendar, plan_followups, ATTEMPT_KINDS,
                                    CALL_KINDS, THANK_YOU_CEILING_HOURS)
 
@@ -10,12 +11,19 @@ COUNTRIES = [None, 'FR', 'US', 'JP', 'AU', 'BR', 'GB', 'IN', 'NZ', 'DE', 'ES']
 EMAIL_KINDS = ('formal_note', 'status_email', 'second_status_email')
 utc = lambda dt: dt.astimezone(timezone.utc)
 
+def exists(naive, tz):
+    "Whether the wall-clock time `naive` happens in `tz` (not skipped when summer time begins)."
+    z = ZoneInfo(tz)
+    return naive.replace(tzinfo=z).astimezone(timezone.utc).astimezone(z).replace(tzinfo=None) == naive
+
 @st.composite
 def interviews(draw):
     start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2028, 12, 31))).replace(second=0, microsecond=0)
+    tz = draw(st.sampled_from(ZONES))
+    assume(exists(start, tz))  # a time the clocks jump past is refused (tested below)
     window = draw(st.sampled_from(['none', 'days', 'date']))
     people = [Person(f'Person {i}', None, f'p{i}@example.com') for i in range(draw(st.integers(0, 3)))]
-    return Interview(start, tz=draw(st.sampled_from(ZONES)), country=draw(st.sampled_from(COUNTRIES)),
+    return Interview(start, tz=tz, country=draw(st.sampled_from(COUNTRIES)),
                      duration=draw(st.integers(15, 240)), interviewers=people,
                      response_days=draw(st.integers(0, 40)) if window == 'days' else None,
                      response_by=(start.date() + timedelta(days=draw(st.integers(0, 40)))) if window == 'date' else None,
@@ -110,3 +118,25 @@ def test_plan_frame_agrees_with_plan_followups(batch, policy):
         want = [(s.kind, s.earliest.replace(tzinfo=None), s.due.replace(tzinfo=None), s.channel, s.recipient) for s in steps]
         assert got == want, (iv, got, want)
         assert set(rows.tz) == {iv.tz}
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(datetime(2026, 1, 1), datetime(2028, 12, 31)).map(lambda d: d.replace(second=0, microsecond=0)),
+       st.sampled_from(ZONES))
+def test_a_wall_clock_start_is_kept_or_refused(start, tz):
+    "A start either keeps its wall-clock time and survives a round trip, or never happened there and is refused by name."
+    from followup_kit.timeline import InputError
+    try: iv = Interview(start, tz=tz)
+    except InputError as e:
+        assert not exists(start, tz) and e.field == 'start' and f'exists in {tz}' in str(e)
+        return
+    assert exists(start, tz) and iv.start.replace(tzinfo=None) == start
+    assert Interview.from_dict(iv.to_dict()) == iv
+
+def test_the_hour_skipped_in_spring_is_refused_everywhere_it_is_skipped():
+    from followup_kit.timeline import InputError
+    import pytest
+    for naive, tz in [(datetime(2026, 3, 29, 2, 30), 'Europe/Paris'), (datetime(2026, 3, 8, 2, 0), 'America/New_York'),
+                      (datetime(2026, 10, 4, 2, 59), 'Australia/Sydney')]:
+        with pytest.raises(InputError, match=f"exists in {tz}"): Interview(naive, tz=tz)
+        with pytest.raises(InputError, match=f"exists in {tz}"): Interview(naive.isoformat(' '), tz=tz)
+    assert Interview(datetime(2026, 11, 1, 1, 30), tz='America/New_York').start.utcoffset() == timedelta(hours=-4)

@@ -320,3 +320,14 @@ def test_every_control_is_labelled(journal):
     found = list(controls(taker.ui)) + list(controls(board.ui)) + list(controls(Today(journal, now=FRIDAY).ui))
     assert len(found) > 30
     assert [w for w in found if not (w.description or "").strip()] == []
+
+
+def test_a_time_the_clocks_skip_is_not_saved(journal):
+    "The night summer time begins in Berlin, 02:30 never happens: the form says so and keeps the last good save."
+    taker = typed(NoteTaker(journal, tz="Europe/Berlin"), day=date(2025, 3, 30))
+    good = journal.get(taker.notes.id)
+    taker.time.value = time(2, 30)
+    assert "⚠ Not saved" in taker.status.value and "exists in Europe/Berlin" in taker.status.value
+    assert journal.get(taker.notes.id) == good
+    taker.time.value = time(3, 30)
+    assert "Saved" in taker.status.value and journal.get(taker.notes.id).at.hour == 3
