@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
 _FLAGS = {'start': '--at', 'tz': '--tz', 'duration': '--duration', 'country': '--country', 'response_days': '--response-days',
           'response_by': '--response-by', 'interviewer': '--interviewer', 'name': '--interviewer', 'email': '--interviewer',
           'contact': '--contact', 'channel': '--channel', 'company_style': '--company-style', 'policy': '--policy',
-          'event': '--event', 'new_date': '--event', 'now': '--now'}
+          'event': '--event', 'new_date': '--event', 'now': '--now', 'template': '--templates'}
 
 def _as_flag(e:InputError) -> InputError:
     "`e` with the core's field name replaced by the command-line flag."
@@ -92,12 +92,15 @@ def _write(out:str|None, data:str|bytes):
         if isinstance(data, bytes): sys.stdout.buffer.write(data)
         else: sys.stdout.write(data)
         return
-    if os.path.isdir(out): raise InputError('--out', out, 'a file path, not a folder')
-    folder, name = os.path.split(os.path.abspath(out))
-    if not os.path.isdir(folder): raise InputError('--out', out, 'a path in an existing folder')
-    tmp = os.path.join(folder, f'.{name}.{os.getpid()}.tmp')
-    with open(tmp, 'wb') as f: f.write(data if isinstance(data, bytes) else data.encode())
-    os.replace(tmp, out)
+    from followup_kit.files import write_file  # only when a file is asked for: `plan` stays fast
+    write_file(out, data, '--out')
+
+def _as(flag:str, write, *args, **kw):
+    "Call `write`, naming `flag` in place of its `path` or `folder` parameter when that can't be written."
+    try: return write(*args, **kw)
+    except InputError as e:
+        if e.field in ('path', 'folder'): raise InputError(flag, e.got, e.wants) from None
+        raise
 
 def _run_plan(a) -> int:
     plan = plan_followups(interview_from_args(a), a.policy, [parse_event(e) for e in a.event])
@@ -123,7 +126,7 @@ def _run_export(a) -> int:
     if os.path.isdir(out) or not os.path.isdir(os.path.dirname(out)): raise InputError('--out', a.out, 'a file path in an existing folder')
     if os.path.exists(out) and os.path.exists(path) and os.path.samefile(path, out):
         raise InputError('--out', a.out, 'a file other than the journal itself')
-    with open_journal(path) as j: getattr(j, f'export_{a.format}')(out)
+    with open_journal(path) as j: _as('--out', getattr(j, f'export_{a.format}'), out)
     print(f"{a.format:5} {out}")
     return 0
 
@@ -206,11 +209,11 @@ def _run_workshop_report(a) -> int:
     cohort = Cohort.from_bundles(folder, anonymize=not a.no_anonymize, progress=_Progress())
     for name, reason in cohort.problems: print(f"followup-kit: skipped {name}: {reason}", file=sys.stderr)
     if len(cohort.participants) == 0: raise InputError('FOLDER', folder, 'at least one readable bundle (every bundle was skipped)')
-    out = cohort.report(a.out, per_participant=a.per_participant)
+    out = _as('--out', cohort.report, a.out, per_participant=a.per_participant)
     print(f"report {out}")
     if a.csv:
-        for p in cohort.to_csv(a.csv): print(f"csv    {p}")
-    if a.xlsx: print(f"xlsx   {cohort.to_xlsx(a.xlsx)}")
+        for p in _as('--csv', cohort.to_csv, a.csv): print(f"csv    {p}")
+    if a.xlsx: print(f"xlsx   {_as('--xlsx', cohort.to_xlsx, a.xlsx)}")
     return 0
 
 def _add_dashboard_parser(sub):

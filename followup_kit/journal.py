@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 from .timeline import InputError
+from .files import write_file
 from .notes import Application, Contact, InterviewNotes, LogEntry, Question
 
 # %% auto #0
@@ -382,21 +383,11 @@ def _bundle(self:Journal) -> dict:
             "reflections": [{"notes_id": k, "answers": v} for k, v in self.reflections().items()], "plans": plans}
 
 # %% ../nbs/02_journal.ipynb #682f4ce4
-def _write_atomically(path, text, encoding="utf-8"):
-    "Write `text` to `path` through a temporary file and a rename."
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding=encoding, newline="") as f:
-        f.write(text)
-        f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return path
-
 @_method
 def _export_json(self:Journal, path:str|Path, # the bundle to write, e.g. "bundle.json"
                 ) -> Path:
     "Write everything in the journal to a JSON bundle at `path`."
-    return _write_atomically(path, json.dumps(self.bundle(), ensure_ascii=False, indent=1, default=str))
+    return write_file(path, json.dumps(self.bundle(), ensure_ascii=False, indent=1, default=str))  # whole or not at all
 
 # %% ../nbs/02_journal.ipynb #17fe1270
 def _bundle_error(path, field, got, wants):
@@ -507,7 +498,7 @@ def _export_csv(self:Journal, path:str|Path, # the CSV file to write, e.g. "even
         for seq, e in enumerate(app.log):
             row = (app.company, app.role, app.id, seq, e.at.isoformat(), e.kind, e.step, e.channel, e.new_date, e.notes_id, e.note)
             w.writerow([spreadsheet_safe(v) for v in row])
-    return _write_atomically(path, out.getvalue(), encoding="utf-8-sig")
+    return write_file(path, out.getvalue(), encoding="utf-8-sig")
 
 # %% ../nbs/02_journal.ipynb #a9904b79
 def _vcard_text(value):
@@ -555,7 +546,7 @@ def _contacts(self:Journal) -> list[Contact]:
 def _export_vcf(self:Journal, path:str|Path, # the .vcf file to write
                ) -> Path:
     "Write every contact in the journal to a vCard 3.0 file at `path`."
-    return _write_atomically(path, contacts_vcard(self.contacts()))
+    return write_file(path, contacts_vcard(self.contacts()))
 
 # %% ../nbs/02_journal.ipynb #9b5101b4
 def _journal_markdown(self:Journal):

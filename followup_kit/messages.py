@@ -784,10 +784,16 @@ def _builtin_templates():
 
 def _render(name, context, templates=None):
     "Render template `name` with `context`; tidy blank lines and trailing spaces."
-    from jinja2 import TemplateNotFound
-    try: template = _environment(str(templates) if templates else None).get_template(name)
+    from jinja2 import TemplateError, TemplateNotFound
+    try:
+        template = _environment(str(templates) if templates else None).get_template(name)
+        text = re.sub(r"[ \t]+\n", "\n", template.render(**context))
     except TemplateNotFound: raise InputError("template", name, f"a file {name} in {templates or _builtin_templates()}") from None
-    text = re.sub(r"[ \t]+\n", "\n", template.render(**context))
+    except (TemplateError, UnicodeDecodeError) as e:  # a template of the user's own that Jinja2 cannot read or render
+        where = getattr(e, "filename", None) or str(Path(templates or _builtin_templates())/name)
+        line = f", line {e.lineno}" if getattr(e, "lineno", None) else ""
+        why = str(getattr(e, "message", None) or e).rstrip(".")
+        raise InputError("template", where, f"a Jinja2 template that renders ({why}{line})") from None
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 # %% ../nbs/05_messages.ipynb #3a1ae365

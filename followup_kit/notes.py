@@ -10,7 +10,7 @@ import json, re, uuid
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
-from .timeline import InputError, Person, Interview, Event, Policy, check_country, plan_followups, _wall_clock
+from .timeline import InputError, Person, Interview, Event, Policy, check_country, plan_followups, _wall_clock, _in_years
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'CHANNELS', 'COMPANY_STYLES', 'LOG_KINDS', 'OUTCOMES', 'Contact', 'Question', 'InterviewNotes',
@@ -79,10 +79,11 @@ def _zone(name, value):
 
 def _parse_time(name, value):
     "A `datetime`, parsing ISO 8601 text (a trailing `Z` means UTC)."
-    if isinstance(value, datetime): return value
+    if isinstance(value, datetime): return _in_years(value, name, value)
     if isinstance(value, str):
-        try: return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError: pass
+        try: return _in_years(datetime.fromisoformat(value.strip().replace("Z", "+00:00")), name, value)
+        except ValueError as e:
+            if isinstance(e, InputError): raise
     raise InputError(name, value, "a date and time like 2025-03-14T10:00")
 
 # %% ../nbs/01_notes.ipynb #b603493d
@@ -105,7 +106,7 @@ def _day(name, value, optional=True):
         try: value = date.fromisoformat(value.strip())
         except ValueError: pass
     if not isinstance(value, date) or isinstance(value, datetime): raise InputError(name, value, "a date like 2025-03-21")
-    return value
+    return _in_years(value, name, value)
 
 # %% ../nbs/01_notes.ipynb #1d7381a0
 def _texts(name, values):

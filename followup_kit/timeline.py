@@ -190,12 +190,21 @@ class Person(namedtuple('Person', 'name title email phone', defaults=(None, None
 CHANNELS = ('email', 'phone', 'letter')
 COMPANY_STYLES = ('tech', 'corporate', 'small_business')
 
+_YEARS = (1970, 2999)  # every plan fits the calendar; a year outside these is a typing mistake
+
+def _in_years(value, field:str, got):
+    "`value` (a date or a datetime) when its year is within `_YEARS`; otherwise an `InputError` naming `field`."
+    if not _YEARS[0] <= value.year <= _YEARS[1]: raise InputError(field, got, f'a date in the years {_YEARS[0]} to {_YEARS[1]}')
+    return value
+
 def _parse_datetime(value, field:str, zone) -> datetime:
     "A datetime in `zone` from a datetime or an ISO string; naive values are wall-clock times in `zone`."
+    raw = value
     if isinstance(value, str):
         try: value = datetime.fromisoformat(value.strip().replace(' ', 'T', 1) if 'T' not in value else value.strip())
         except ValueError: raise InputError(field, value, 'a date and time like "2026-11-20 14:00"') from None
     if not isinstance(value, datetime): raise InputError(field, value, 'a date and time like "2026-11-20 14:00"')
+    _in_years(value, field, raw)
     return _wall_clock(value, zone, field) if value.tzinfo is None else value.astimezone(zone)
 
 def _wall_clock(value:datetime, zone, field:str) -> datetime:
@@ -208,10 +217,11 @@ def _wall_clock(value:datetime, zone, field:str) -> datetime:
 def _parse_date(value, field:str) -> date|None:
     "A date from a date or an ISO string (`None` stays `None`)."
     if value is None or value == '': return None
-    if isinstance(value, datetime): return value.date()
-    if isinstance(value, date): return value
-    try: return date.fromisoformat(str(value).strip())
+    if isinstance(value, datetime): return _in_years(value.date(), field, value)
+    if isinstance(value, date): return _in_years(value, field, value)
+    try: day = date.fromisoformat(str(value).strip())
     except ValueError: raise InputError(field, value, 'a date like 2026-12-01') from None
+    return _in_years(day, field, value)
 
 def _parse_int(value, field:str, lo:int, hi:int, unit:str) -> int:
     "An integer between `lo` and `hi` from an int or a string."
@@ -374,9 +384,10 @@ Step.__doc__ = "One thing to do, with its window (`earliest` to `due`), channel,
 
 def _parse_when(value, field:str) -> datetime:
     "A datetime from a datetime or an ISO string; it stays naive (local to the interview) when no offset is given."
-    if isinstance(value, datetime): return value
-    try: return datetime.fromisoformat(str(value).strip().replace(' ', 'T', 1))
+    if isinstance(value, datetime): return _in_years(value, field, value)
+    try: when = datetime.fromisoformat(str(value).strip().replace(' ', 'T', 1))
     except ValueError: raise InputError(field, value, 'a date and time like "2026-11-27 10:00"') from None
+    return _in_years(when, field, value)
 
 class Event(namedtuple('Event', 'kind at new_date channel step note', defaults=(None, None, None, ''))):
     "Something that happened: a step `done`, or news from the employer."

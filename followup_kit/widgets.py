@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from .timeline import InputError
+from .files import write_file
 from .notes import CHANNELS, COMPANY_STYLES, Application, Contact, InterviewNotes, LogEntry, Question
 from .journal import Journal
 
@@ -519,10 +520,9 @@ def _write_ics(self:PlanBoard) -> Path|None:
     if self.plan is None:
         self.status.value = _problem("No calendar written", InputError("plan", None, "notes for at least one interview round"))
         return None
-    path = Path(self.ics_path.value.strip()).expanduser()
-    try: path.write_bytes(self.plan.to_ics())
-    except OSError as e:
-        self.status.value = _problem("No calendar written", InputError("calendar file", str(path), f"a file you can write ({e.strerror})"))
+    try: path = write_file(self.ics_path.value.strip(), self.plan.to_ics(), "calendar file")
+    except InputError as e:
+        self.status.value = _problem("No calendar written", e)
         return None
     self.status.value = _ok(f"Calendar written to {path.resolve()} ({len(self.plan.steps)} steps); open it with your calendar app.")
     return path

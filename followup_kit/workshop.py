@@ -14,6 +14,7 @@ from pathlib import Path
 from .timeline import ATTEMPT_KINDS, InputError, Policy
 from .notes import OUTCOMES, Application, Contact, InterviewNotes, LogEntry, Question, SCHEMA_VERSION
 from .journal import BUNDLE_FORMAT, read_bundle, spreadsheet_safe
+from .files import write_file
 
 # %% auto #0
 __all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'FALLING_POINTS', 'RECENT_DAYS', 'SILENCE_DAYS', 'normalise_identity', 'pseudonym_key',
@@ -1112,9 +1113,7 @@ def _report(self:Cohort, path:str|Path, # the HTML file to write, e.g. "report.h
     "Write the cohort's self-contained HTML report (charts embedded, every string escaped) to `path`."
     from jinja2 import Environment
     html = Environment(autoescape=True).from_string(_REPORT).render(**_report_context(self, now, per_participant))
-    path = Path(path)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_file(path, html)  # whole or not at all
 
 # %% ../nbs/06_workshop.ipynb #e180892b
 @_method
@@ -1144,10 +1143,12 @@ def _to_csv(self:Cohort, folder:str|Path, # where to write one CSV file per tabl
            now=None, # the moment "this week" is judged from; the current time when None
           ) -> list[Path]:
     "Write every table as a spreadsheet-safe CSV file in `folder`."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder).expanduser()
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise InputError("folder", str(folder), f"a folder this user can create ({e.strerror or e})") from None
     out = []
     for name, frame in self.tables(now).items():
-        _spreadsheet_frame(frame).to_csv(folder/f"{name}.csv", index=False); out.append(folder/f"{name}.csv")
+        out.append(write_file(folder/f"{name}.csv", _spreadsheet_frame(frame).to_csv(index=False), "folder"))
     return out
 
 @_method
@@ -1156,6 +1157,7 @@ def _to_xlsx(self:Cohort, path:str|Path, # the workbook to write, e.g. "cohort.x
            ) -> Path:
     "Write every table as a sheet of one spreadsheet-safe Excel workbook."
     import pandas as pd
-    with pd.ExcelWriter(path, engine="openpyxl") as w:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as w:
         for name, frame in self.tables(now).items(): _spreadsheet_frame(frame).to_excel(w, sheet_name=name, index=False)
-    return Path(path)
+    return write_file(path, buf.getvalue())

@@ -122,10 +122,10 @@ def test_mailto_round_trips():
 
 def test_coach_templates_run_in_the_sandbox(tmp_path):
     (tmp_path / "thank_you_email.j2").write_text("Subject: Hi\n\n{{ recipient.__class__.__mro__[1].__subclasses__() }}")
-    with pytest.raises(Exception, match="unsafe"):
+    with pytest.raises(InputError, match="unsafe"):
         draft("thank_you_email", NOTES["northwind"], templates=tmp_path)
     (tmp_path / "thank_you_email.j2").write_text("Subject: Hi\n\n{{ recipient.nickname }}")
-    with pytest.raises(Exception, match="nickname"):
+    with pytest.raises(InputError, match="nickname"):
         draft("thank_you_email", NOTES["northwind"], templates=tmp_path)
     # kinds the coach leaves out keep the built-in template
     assert draft("status_email", NOTES["northwind"], templates=tmp_path).subject == "Follow-up on the Data Analyst interview"

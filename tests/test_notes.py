@@ -51,7 +51,7 @@ def interview_notes(draw):
 
 
 log_entries = st.builds(LogEntry, st.sampled_from(LOG_KINDS), aware_times, text, optional(required),
-                        optional(st.sampled_from(CHANNELS)), optional(st.dates()), optional(required))
+                        optional(st.sampled_from(CHANNELS)), optional(st.dates(date(1970, 1, 1), date(2999, 12, 31))), optional(required))
 applications = st.builds(Application, required, text, st.lists(required, max_size=4), st.lists(log_entries, max_size=6),
                          st.sampled_from(["standard", "email_only"]))
 
@@ -94,6 +94,7 @@ def test_notes_make_an_interview(notes):
     ({"response_by": "2025-03-21", "response_days": 5}, "response_by"), ({"country": "XX"}, "country"),
     ({"schema_version": 2}, "schema_version"), ({"extra": 1}, "extra"),
     ({"at": "2025-03-30T02:30"}, "at"),  # Berlin's clocks jumped from 02:00 to 03:00 that night
+    ({"at": "9999-12-31T23:00"}, "at"), ({"response_by": "0001-01-01"}, "response_by"),
 ])
 def test_bad_values_name_their_field(change, field):
     good = InterviewNotes("Northwind Labs", "Data Engineer", datetime(2025, 3, 11, 10), tz="Europe/Berlin").to_dict()
