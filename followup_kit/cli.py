@@ -227,7 +227,8 @@ def _run_dashboard(a) -> int:
     import importlib.util, subprocess, tempfile
     folder = os.path.abspath(_cohort_folder(a.folder))
     from followup_kit.timeline import _parse_int
-    port = _parse_int(a.port, '--port', 1024, 65535, 'a port')
+    try: port = _parse_int(a.port, '--port', 1024, 65535, 'port')
+    except InputError: raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
     if importlib.util.find_spec('voila') is None:
         raise InputError('dashboard', 'no Voila installed', "pip install 'followup-kit[coach]' (it adds Voila)")
     from followup_kit.dashboard import dashboard_notebook, voila_command
@@ -342,9 +343,10 @@ def read_text_arg(path:str, flag:str='FILE') -> str: # a file path, or "-" for s
         raise InputError(flag, path, 'a readable UTF-8 text file, or - for standard input') from None
 
 def open_journal(path:str, flag:str='--journal'):
-    "An existing journal at `path` (never creates one by mistake)."
+    "An existing journal at `path` (never creates one by mistake, not even in an empty file)."
     from followup_kit.journal import Journal
     if not os.path.isfile(path): raise InputError(flag, path, 'an existing journal file (see `followup-kit demo`)')
+    if os.path.getsize(path) == 0: raise InputError(flag, path, 'an existing journal file (this file is empty)')
     return Journal(path)
 
 def notes_and_plan(journal, nid:str):

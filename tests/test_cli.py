@@ -125,13 +125,16 @@ def test_check_good_draft_from_file_is_clean(tmp_path):
     (['export', '--journal', 'nowhere.db', '--out', 'b.json'], '--journal'),
     (['export', '--journal', 'nowhere.db', '--out', 'no-such-folder/b.json'], '--out'),
     (['today', '--journal', 'nowhere.db'], '--journal'),
+    (['today', '--journal', 'empty.db'], '--journal'),
     (['today', '--journal', 'nowhere.db', '--at', '2026-02-30 09:00'], '--at'),
     (['today', '--journal', 'nowhere.db', '--format', 'ics'], '--format'),
 ])
 def test_check_and_draft_bad_input(args, flag, tmp_path):
+    (tmp_path / 'empty.db').touch()
     r = subprocess.run([str(BIN), *args], input='', capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 2 and r.stderr.count('\n') == 1 and flag in r.stderr, r.stderr
     assert not (tmp_path / 'nowhere.db').exists(), 'a mistyped journal path must not create a journal'
+    assert (tmp_path / 'empty.db').stat().st_size == 0, 'an empty file must not become a journal'
 
 def test_check_binary_file_is_refused(tmp_path):
     f = tmp_path / 'photo.jpg'; f.write_bytes(b'\xff\xd8\xff\xe0' + bytes(range(256)))
@@ -206,3 +209,8 @@ def test_workshop_bad_folders(args, flag, tmp_path):
 def test_workshop_report_bad_out(cohort_folder, tmp_path):
     r = run('workshop', 'report', str(cohort_folder), '--out', str(tmp_path / 'missing' / 'r.html'))
     assert r.returncode == 2 and '--out' in r.stderr.splitlines()[-1]
+
+@pytest.mark.parametrize('port', ['abc', '80', '70000', '8866.5'])
+def test_dashboard_bad_port_is_one_line(cohort_folder, port):
+    r = run('dashboard', str(cohort_folder), '--port', port)
+    assert r.returncode == 2 and r.stderr == f"followup-kit: --port: got '{port}'; wants a port number from 1024 to 65535\n", r.stderr
