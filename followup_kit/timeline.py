@@ -194,8 +194,9 @@ _YEARS = (1970, 2999)  # every plan fits the calendar; a year outside these is a
 
 def _in_years(value, field:str, got):
     "`value` (a date or a datetime) when its year is within `_YEARS`; otherwise an `InputError` naming `field`."
-    if not _YEARS[0] <= value.year <= _YEARS[1]: raise InputError(field, got, f'a date in the years {_YEARS[0]} to {_YEARS[1]}')
-    return value
+    if _YEARS[0] <= value.year <= _YEARS[1]: return value
+    if isinstance(got, date): got = got.isoformat(' ') if isinstance(got, datetime) else got.isoformat()  # as typed, not a repr
+    raise InputError(field, got, f'a date in the years {_YEARS[0]} to {_YEARS[1]}')
 
 def _parse_datetime(value, field:str, zone) -> datetime:
     "A datetime in `zone` from a datetime or an ISO string; naive values are wall-clock times in `zone`."
