@@ -131,7 +131,8 @@ def _run_export(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #8e3cad4f
-def format_agenda(agenda) -> str:
+def format_agenda(agenda, # an `Agenda`, as `Journal.today(now)` returns it
+                 ) -> str:
     "What is due and overdue across applications, as plain text."
     if not agenda.items: return f"Nothing due on {agenda.now:%a %d %b %Y}.\n"
     lines = [f"Due on {agenda.now:%a %d %b %Y %H:%M}:"]
@@ -141,7 +142,8 @@ def format_agenda(agenda) -> str:
         lines.append(f"  {flag} {i.application.company:20} {i.step.title} (due {i.step.due:%a %d %b %H:%M}){late}")
     return '\n'.join(lines + [f"  problem: {p}" for p in agenda.problems]) + '\n'
 
-def agenda_to_dict(agenda) -> dict:
+def agenda_to_dict(agenda, # an `Agenda`, as `Journal.today(now)` returns it
+                  ) -> dict:
     "The agenda as JSON-ready data: `now`, the due `items` (overdue first) and the `problems`."
     from followup_kit.timeline import _step_dict
     items = [{'overdue': i.overdue, 'application': i.application.id, 'company': i.application.company,
