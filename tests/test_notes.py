@@ -44,7 +44,7 @@ def interview_notes(draw):
         interviewers=draw(st.lists(contacts, max_size=3)), topics=draw(st.lists(text, max_size=3)),
         skills=draw(st.lists(text, max_size=3)), questions=draw(st.lists(questions, max_size=3)),
         concerns=draw(st.lists(text, max_size=2)),
-        response_by=date(2041, 1, 1) - timedelta(days=draw(st.integers(0, 60))) if stated == "by" else None,
+        response_by=date(2041, 1, 1) + timedelta(days=draw(st.integers(0, 60))) if stated == "by" else None,  # after any `at`
         response_days=draw(st.integers(0, 365)) if stated == "days" else None,
         contact=draw(optional(contacts)), channel=draw(st.sampled_from(CHANNELS)),
         company_style=draw(st.sampled_from(COMPANY_STYLES)), notes=draw(text))
