@@ -80,11 +80,10 @@ def _zone(name, value):
 def _parse_time(name, value):
     "A `datetime`, parsing ISO 8601 text (a trailing `Z` means UTC)."
     if isinstance(value, datetime): return _in_years(value, name, value)
-    if isinstance(value, str):
-        try: return _in_years(datetime.fromisoformat(value.strip().replace("Z", "+00:00")), name, value)
-        except ValueError as e:
-            if isinstance(e, InputError): raise
-    raise InputError(name, value, "a date and time like 2025-03-14T10:00")
+    try: when = datetime.fromisoformat(value.strip().replace("Z", "+00:00")) if isinstance(value, str) else None
+    except ValueError: when = None
+    if when is None: raise InputError(name, value, "a date and time like 2025-03-14T10:00")
+    return _in_years(when, name, value)
 
 # %% ../nbs/01_notes.ipynb #b603493d
 def _local_time(name, value, tz):
