@@ -410,8 +410,8 @@ def _run_draft(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #7cc1fa31
-_COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser,
-             'export': _add_export_parser, 'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
+_COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser, 'export': _add_export_parser,
+             'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
              'demo': _add_demo_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
