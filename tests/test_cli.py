@@ -1,5 +1,5 @@
 """The `followup-kit` command line, run as a person runs it: a real process, real files."""
-import json, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pytest
 from icalendar import Calendar
@@ -165,7 +165,7 @@ def test_today_from_the_journal_changes_nothing(tmp_path):
     def held():  # everything the journal holds, apart from the moment it was read
         with Journal(home / 'journal.db') as j: return {k: v for k, v in j.bundle().items() if k != 'exported_at'}
     before = held()
-    env = {**__import__('os').environ, 'FOLLOWUP_KIT_HOME': str(home)}  # the default journal, as a person's own
+    env = {**os.environ, 'FOLLOWUP_KIT_HOME': str(home)}  # the default journal, as a person's own
     r = subprocess.run([str(BIN), 'today', '--at', '2026-11-23T09:00:00+01:00', '--format', 'json'],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr

@@ -1,9 +1,10 @@
 """Property tests: the timeline's promises hold for any interview, zone, country, window and events."""
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+import pytest
 from hypothesis import assume, given, settings, strategies as st, HealthCheck
-from followup_kit.timeline import (Interview, Person, Event, Policy, WorkCalendar, plan_followups, ATTEMPT_KINDS,
-                                   CALL_KINDS, THANK_YOU_CEILING_HOURS)
+from followup_kit.timeline import (InputError, Interview, Person, Event, Policy, WorkCalendar, plan_followups,
+                                   ATTEMPT_KINDS, CALL_KINDS, THANK_YOU_CEILING_HOURS)
 
 ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'America/Sao_Paulo', 'Europe/London',
          'Asia/Kolkata', 'Pacific/Auckland', 'UTC', 'America/Los_Angeles']
@@ -124,7 +125,6 @@ def test_plan_frame_agrees_with_plan_followups(batch, policy):
        st.sampled_from(ZONES))
 def test_a_wall_clock_start_is_kept_or_refused(start, tz):
     "A start either keeps its wall-clock time and survives a round trip, or never happened there and is refused by name."
-    from followup_kit.timeline import InputError
     try: iv = Interview(start, tz=tz)
     except InputError as e:
         assert not exists(start, tz) and e.field == 'start' and f'exists in {tz}' in str(e)
@@ -133,8 +133,6 @@ def test_a_wall_clock_start_is_kept_or_refused(start, tz):
     assert Interview.from_dict(iv.to_dict()) == iv
 
 def test_the_hour_skipped_in_spring_is_refused_everywhere_it_is_skipped():
-    from followup_kit.timeline import InputError
-    import pytest
     for naive, tz in [(datetime(2026, 3, 29, 2, 30), 'Europe/Paris'), (datetime(2026, 3, 8, 2, 0), 'America/New_York'),
                       (datetime(2026, 10, 4, 2, 59), 'Australia/Sydney')]:
         with pytest.raises(InputError, match=f"exists in {tz}"): Interview(naive, tz=tz)
