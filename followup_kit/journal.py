@@ -6,7 +6,7 @@ Docs: https://example.github.io/followup_kit/journal.html.md"""
 
 # %% ../nbs/02_journal.ipynb #41097d3b
 from __future__ import annotations
-import csv, json, os, sqlite3, threading
+import csv, json, os, sqlite3, threading, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -143,7 +143,7 @@ def _method(f):
 
 @contextmanager
 def _write(self:Journal):
-    "A write transaction: commits when the block ends, rolls back if it raises."
+    "A write transaction: commits when the block ends, rolls back if it raises; then tells the subscribers."
     if self.readonly: raise JournalError("journal", str(self.path), "a writable journal, but it was opened read-only")
     with self._lock:
         try: self._con.execute("BEGIN IMMEDIATE")
@@ -153,8 +153,34 @@ def _write(self:Journal):
             self._con.execute("ROLLBACK")
             raise
         self._con.execute("COMMIT")
+    _notify(self)
 
 Journal._write = _write
+
+# %% ../nbs/02_journal.ipynb #c160dfdf
+def _listeners(self:Journal) -> list:
+    "The journal's subscribers: weak references to methods, plain references to functions."
+    if not hasattr(self, "_subscribers"): self._subscribers = []
+    return self._subscribers
+
+def _subscribe(self:Journal, callback, # called as `callback(journal)` after every committed write
+              ):
+    "Call `callback` after each write this journal commits; returns a function that stops it."
+    ref = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else (lambda: callback)
+    _listeners(self).append(ref)
+    return lambda: ref in _listeners(self) and _listeners(self).remove(ref)
+
+def _notify(self:Journal):
+    "Tell every live subscriber that the journal changed; a subscriber that fails is dropped, never the write."
+    for ref in list(_listeners(self)):
+        f = ref()
+        try:
+            if f is None: raise ReferenceError("gone")
+            f(self)
+        except Exception: _listeners(self).remove(ref)
+
+Journal.subscribe = _subscribe
+
 
 # %% ../nbs/02_journal.ipynb #eca3a3f2
 def _notes_row(notes):
