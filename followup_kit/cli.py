@@ -168,6 +168,54 @@ def _run_today(a) -> int:
     _write(None, json.dumps(agenda_to_dict(agenda), indent=2, ensure_ascii=False) + '\n' if a.format == 'json' else format_agenda(agenda))
     return 0
 
+# %% ../nbs/07_cli.ipynb #b24008d8
+def _add_guide_parser(sub):
+    p = sub.add_parser('guide', help='copy the guide pages into your workspace', description='Write the four guide pages into your workspace folder (never over a page you changed).')
+    p.add_argument('--dir', help='the workspace folder (default: ~/followup-kit, or $FOLLOWUP_KIT_WORKSPACE)')
+    p.set_defaults(run=_run_guide)
+
+def _run_guide(a) -> int:
+    from followup_kit.guide import write_pages
+    for copy in write_pages(a.dir): print(f"{copy.action:9} {copy.path}")
+    return 0
+
+def _add_lab_parser(sub):
+    p = sub.add_parser('lab', help='open the guide in JupyterLab (127.0.0.1, with a token)',
+                       description='Write the guide pages into your workspace and open JupyterLab there, at page 1.')
+    p.add_argument('--dir', help='the workspace folder (default: ~/followup-kit, or $FOLLOWUP_KIT_WORKSPACE)')
+    p.add_argument('--port', default='8888', help='port on 127.0.0.1 (default 8888)')
+    p.add_argument('--no-browser', action='store_true', help="don't open a browser tab; open the printed address yourself")
+    p.set_defaults(run=_run_lab)
+
+
+# %% ../nbs/07_cli.ipynb #7eeb5aa3
+def _free_port(port:int) -> int:
+    "`port` if nothing listens on 127.0.0.1 there, else an `InputError` naming `--port`."
+    import socket
+    with socket.socket() as s:
+        try: s.bind(('127.0.0.1', port))
+        except OSError: raise InputError('--port', port, 'a free port (another program is using this one)') from None
+    return port
+
+def _run_lab(a) -> int:
+    import importlib.util, secrets
+    from followup_kit.timeline import _parse_int
+    from followup_kit.guide import write_pages, lab_command, lab_url
+    try: port = _free_port(_parse_int(a.port, '--port', 1024, 65535, 'port'))
+    except InputError as e:
+        if e.field == '--port' and 'free port' in str(e): raise
+        raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
+    if importlib.util.find_spec('jupyterlab') is None:
+        raise InputError('lab', 'no JupyterLab installed', 'pip install "followup-kit[lab]" (it adds JupyterLab)')
+    pages = write_pages(a.dir)
+    for copy in pages: print(f"{copy.action:9} {copy.path}")
+    token = secrets.token_urlsafe(24)
+    cmd = lab_command(pages[0].path.parent, port, browser=not a.no_browser)
+    print(f"JupyterLab {lab_url(port, token)}\n(only this address opens it; Ctrl+C stops it)", flush=True)
+    os.environ['JUPYTER_TOKEN'] = token
+    os.execv(cmd[0], cmd)  # JupyterLab takes this process over: a signal to it stops the server itself
+
+
 # %% ../nbs/07_cli.ipynb #79b4ab42
 class _Progress:
     "A one-line progress bar on stderr while bundles load (plain lines when stderr is not a terminal)."
@@ -412,7 +460,7 @@ def _run_draft(a) -> int:
 # %% ../nbs/07_cli.ipynb #7cc1fa31
 _COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser, 'export': _add_export_parser,
              'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
-             'demo': _add_demo_parser}
+             'demo': _add_demo_parser, 'guide': _add_guide_parser, 'lab': _add_lab_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
     "The `followup-kit` argument parser with every subcommand (or just `only`)."

@@ -17,9 +17,9 @@ from .journal import Journal, default_path, sample_journal
 
 # %% auto #0
 __all__ = ['PAGES', 'MANIFEST', 'PRACTICE_DAY', 'TESTING', 'WAITING', 'pages_source', 'default_workspace', 'PageCopy',
-           'write_pages', 'lab_command', 'shown', 'Workspace', 'open_workspace', 'own_journal', 'table_html',
-           'message_html', 'both_ways', 'compare_html', 'InterviewChooser', 'follow', 'formal_notes_html', 'calls_html',
-           'attempt_rules', 'live', 'cards_html', 'vcard_button', 'plan_of', 'signature', 'draft_html',
+           'write_pages', 'lab_command', 'lab_url', 'shown', 'Workspace', 'open_workspace', 'own_journal', 'table_html',
+           'message_html', 'both_ways', 'compare_html', 'InterviewChooser', 'Following', 'follow', 'formal_notes_html',
+           'calls_html', 'attempt_rules', 'live', 'cards_html', 'vcard_button', 'plan_of', 'signature', 'draft_html',
            'status_email_html', 'shipped_page', 'ShipPages']
 
 # %% ../nbs/10_guide.ipynb #d7c74143
@@ -80,17 +80,19 @@ def write_pages(folder:str|Path|None=None, # the workspace; `default_workspace()
 # %% ../nbs/10_guide.ipynb #d7e7e9fc
 def lab_command(folder:Path, # the workspace
                 port:int=8888, # the port on 127.0.0.1
-                token:str|None=None, # the secret in the address; a new random one when omitted
                 browser:bool=True, # open a browser tab
-               ) -> tuple[list[str], str]:
-    "The command that starts JupyterLab on the workspace, and the address (with its token) to open."
-    token = token or secrets.token_urlsafe(24)
-    page = f"/lab/tree/{PAGES[0]}"
+               ) -> list[str]:
+    "The command that starts JupyterLab on the workspace, at page 1 (the token goes in `JUPYTER_TOKEN`, never on the command line)."
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           f"--LabApp.default_url={page}"] + ([] if browser else ["--no-browser"])
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--LabApp.default_url=/lab/tree/{PAGES[0]}"]
+    if not browser: cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0: cmd.append("--allow-root")
-    return cmd, f"http://127.0.0.1:{port}{page}?token={token}"
+    return cmd
+
+def lab_url(port:int, token:str) -> str:
+    "The address that opens page 1, with the token that lets you in."
+    return f"http://127.0.0.1:{port}/lab/tree/{PAGES[0]}?token={token}"
+
 
 # %% ../nbs/10_guide.ipynb #5f25e76b
 PRACTICE_DAY = datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))  # "today" in the practice journal
@@ -230,22 +232,37 @@ class InterviewChooser:
 # %% ../nbs/10_guide.ipynb #6cf2135c
 WAITING = "Nothing to show yet: fill in your interview notes first (page 2, The first 48 hours)."
 
+class Following:
+    "A part of the page made again from the notes each time `source` opens other ones; `.current` is what it shows."
+    def __init__(self, source, # a `NoteTaker` or `InterviewChooser`: it has `.notes` and `.on_notes`
+                 make, # called with the notes; returns a widget (or an object with `.ui` or `.widget`), or HTML text
+                 empty:str=WAITING, # what to say while there are no notes
+                ):
+        import ipywidgets as W
+        self.make, self.empty, self.current, self._shown = make, empty, None, object()
+        self.box = W.VBox(layout=W.Layout(width="100%"))
+        source.on_notes.append(self.show)
+        self.show(source.notes)
+
+    def show(self, notes):
+        "Make the part again for `notes`, unless it already shows them."
+        import ipywidgets as W
+        nid = getattr(notes, "id", None)
+        if nid == self._shown: return
+        self._shown = nid
+        self.current = self.make(notes) if notes is not None else f"<p style='{_TEXT}'>{_esc(self.empty)}</p>"
+        made = self.current
+        self.box.children = [W.HTML(made) if isinstance(made, str) else getattr(made, "ui", None) or getattr(made, "widget", None) or made]
+
+    def _repr_mimebundle_(self, **kwargs): return self.box._repr_mimebundle_(**kwargs)
+
 def follow(source, # a `NoteTaker` or `InterviewChooser`: it has `.notes` and `.on_notes`
            make, # called with the notes; returns a widget (or an object with `.ui` or `.widget`), or HTML text
            empty:str=WAITING, # what to say while there are no notes
-          ):
-    "A part of the page that is made again from the notes each time `source` opens other ones."
-    import ipywidgets as W
-    box, shown_id = W.VBox(layout=W.Layout(width="100%")), [object()]
-    def show(notes):
-        nid = getattr(notes, "id", None)
-        if nid == shown_id[0]: return
-        shown_id[0] = nid
-        made = make(notes) if notes is not None else f"<p style='{_TEXT}'>{_esc(empty)}</p>"
-        box.children = [W.HTML(made) if isinstance(made, str) else getattr(made, "ui", None) or getattr(made, "widget", None) or made]
-    source.on_notes.append(show)
-    show(source.notes)
-    return box
+          ) -> Following:
+    "A part of the page that follows the interview open in `source`."
+    return Following(source, make, empty)
+
 
 # %% ../nbs/10_guide.ipynb #df5588e5
 def formal_notes_html(journal:Journal) -> str:
