@@ -92,7 +92,10 @@ def test_page3_and_4_follow_the_chosen_interview(home, monkeypatch):
     ns = run_page(PAGES[3], home, monkeypatch)
     chooser = ns["interview"]
     assert chooser.notes.company == "Example Waiting GmbH"  # latest first
-    [board] = shown(ns, "PlanBoard")
+    [board], [reflection] = shown(ns, "PlanBoard"), shown(ns, "ReflectionForm")
+    logged = len(reflection.application.log)
+    board.tick("thank_you_email:mia-schulz")
+    assert len(reflection.application.log) == logged + 1, "the reflection measures what was just logged, without a re-run"
     offer = next(nid for label, nid in chooser.choice.options if "Example Offers" in label)
     chooser.choice.value = offer
     [board] = shown(ns, "PlanBoard")
