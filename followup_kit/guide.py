@@ -204,7 +204,7 @@ class InterviewChooser:
         import ipywidgets as W
         from followup_kit.widgets import _interview_label
         self.journal, self.on_notes, self._label = journal, [], _interview_label
-        self.choice = W.Dropdown(description="Interview", style={"description_width": "6em"}, layout=W.Layout(width="40em", max_width="100%"))
+        self.choice = W.Dropdown(description="Interview", style={"description_width": "6em"}, layout=W.Layout(width="48em", max_width="100%"))
         self._fill()
         self.choice.observe(lambda _: self._tell(), names="value")
         self.ui = self.choice

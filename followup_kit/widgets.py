@@ -227,7 +227,7 @@ def _build_note_form(self:NoteTaker):
     self.status = W.HTML(_say("New interview: fill in the company, the date and the start time.", _QUIET), layout=W.Layout(width="100%"))
     self.status.add_class("fk-status")
     self.choice = _choose("Interview", _interview_options(self.journal), NEW)
-    self.choice.layout.width = "40em"
+    self.choice.layout.width, self.choice.style.description_width = "100%", "6em"  # room for "Thu 19 Nov 2026 14:00 · role at company"
     self.choice.observe(lambda ch: self._chosen(ch["new"]), names="value")
     _build_duplicate(self)
     self.company, self.role = _text("Company", hint="Northwind Labs"), _text("Role", hint="Data Engineer")
@@ -554,7 +554,7 @@ def _build_board(self:PlanBoard, ics_path):
     self.event = _choose("What happened", EVENTS, "replied")
     self.event.layout.width = "34em"
     self.new_date = W.DatePicker(description="New date", style=_style())
-    self.channel = _choose("By", [("(not said)", None)] + [(c, c) for c in CHANNELS], None)
+    self.channel = _choose("By", [("(not said)", "")] + [(c, c) for c in CHANNELS], "")
     self.note = _text("Note", hint="Dana: decision by Friday")
     self.record_button = _button("Record", lambda _: self.record(), "Add what happened to the application's log")
     self.ics_path = _text("Calendar file", str(ics_path or _default_ics(self.journal, app)))
@@ -651,7 +651,7 @@ PlanBoard.tick = _tick
 def _record_event(self:PlanBoard) -> bool:
     "Log the event chosen in the controls (kind, new date, channel, note); returns whether it was recorded."
     label = dict((v, k) for k, v in EVENTS)[self.event.value]
-    try: entry = LogEntry(self.event.value, self.now(), note=self.note.value, channel=self.channel.value, new_date=self.new_date.value)
+    try: entry = LogEntry(self.event.value, self.now(), note=self.note.value, channel=self.channel.value or None, new_date=self.new_date.value)
     except InputError as e:
         self.status.value = _problem("Not recorded", e)
         return False
