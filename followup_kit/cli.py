@@ -452,9 +452,9 @@ def _journal_or_none(a):
 def _profile_of(a):
     "The journal's profile, or an empty one before there is a journal (nothing is created)."
     from followup_kit.notes import Profile
-    j = _journal_or_none(a)
-    if j is None: return Profile()
-    with j: return j.profile()
+    path = journal_path(a)
+    if not os.path.isfile(path) or os.path.getsize(path) == 0: return Profile()
+    with open_journal(path) as j: return j.profile()
 
 # %% ../nbs/07_cli.ipynb #0ce5bcf5
 def _ids(apps) -> str:
@@ -616,6 +616,7 @@ def _notes_fields(data:dict, profile) -> tuple[dict, dict]:
     "The `InterviewNotes` fields in the parsed file, and where each block came from."
     if 'id' in data: raise InputError('id', data['id'], 'no id: the journal gives each set of notes its own')
     fields = _kept({k: v for k, v in data.items() if k not in ('interviewers', 'questions', 'contact')})
+    fields.setdefault('role', '')  # the form allows a blank role; the record wants the key
     if profile.tz: fields.setdefault('tz', profile.tz)
     if 'tz' not in fields: raise InputError('tz', data.get('tz', ''), 'the time zone of the interview, like Europe/Paris')
     where = {}
@@ -639,8 +640,10 @@ def read_notes_file(text:str, # the filled-in template
     try: data = _toml().loads(text)
     except ValueError as e:
         m = re.search(r'\(at line (\d+), column \d+\)', str(e))
-        line = text.splitlines()[int(m[1]) - 1].strip() if m and int(m[1]) <= len(text.splitlines()) else text[:40]
-        raise InputError(f"{name} line {m[1]}" if m else name, line, f"TOML: {re.sub(r' [(]at .*[)]$', '', str(e))}; text goes in double quotes") from None
+        line = text.splitlines()[int(m[1]) - 1] if m and int(m[1]) <= len(text.splitlines()) else text[:40]
+        why = re.sub(r' [(]at .*[)]$', '', str(e))
+        raise InputError(f"{name} line {m[1]}" if m else name, re.sub(r'\s+#[^"]*$', '', line).strip(),
+                         f"valid TOML ({why}): text, dates and times go between double quotes") from None
     where = {}
     try:
         fields, where = _notes_fields(data, profile or Profile())
@@ -651,9 +654,12 @@ def _at_line(e:InputError, text:str, name:str, where:dict) -> InputError:
     "`e` with the file name and the line of its field in front."
     m = re.match(r'(\w+)(?:\[(\d+)\])?(?:\.(\w+))?', e.field)
     top, index, key = (m[1], m[2], m[3]) if m else (e.field, None, None)
-    if index is not None and top in where: index = where[top][int(index)] if int(index) < len(where[top]) else int(index)
+    field = e.field
+    if index is not None and top in where and int(index) < len(where[top]):  # blank blocks were left out: the file's own count
+        index = where[top][int(index)]
+        field = re.sub(r'\[\d+\]', f'[{index}]', field, count=1)
     line = _line_of(text, top, None if index is None else int(index), key)
-    return InputError(f"{name} line {line}: {e.field}" if line else f"{name}: {e.field}", e.got, e.wants)
+    return InputError(f"{name} line {line}: {field}" if line else f"{name}: {field}", e.got, e.wants)
 
 # %% ../nbs/07_cli.ipynb #a1642594
 def _add_notes_parser(sub):
@@ -884,11 +890,14 @@ def _run_archive(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #84f58a57
-def _confirmed(app, ask=input) -> bool:
+def _counted(n:int, one:str, many:str) -> str: return f"{n} {one if n == 1 else many}"
+
+def _confirmed(app, ask=None) -> bool: # `ask(prompt) -> answer`; `input` by default
     "Ask twice before deleting `app`: yes or no, then its company name typed out."
+    ask = ask or input
     try:
-        sure = ask(f"Delete {app.company} ({app.role or 'role not noted'}), its {len(app.rounds)} interview notes and "
-                   f"{len(app.log)} log entries, for good? [y/N] ")
+        sure = ask(f"Delete {app.company} ({app.role or 'role not noted'}) with the notes of {_counted(len(app.rounds), 'interview', 'interviews')} "
+                   f"and {_counted(len(app.log), 'log entry', 'log entries')}, for good? [y/N] ")
         if sure.strip().lower() not in ('y', 'yes'): return False
         from followup_kit.journal import _same_words
         return _same_words(ask(f"Type the company name to confirm ({app.company}): "), app.company)
@@ -911,8 +920,9 @@ def _run_delete(a) -> int:
             print('Nothing deleted.')
             return 1
         removed = j.delete_application(app.id)
-    print(f"deleted {app.company} ({app.id}): {removed['notes']} interview notes, {removed['events']} log entries, "
-          f"{removed['reflections']} reflections, wiped from {j.path}")
+    print(f"deleted {app.company} ({app.id}): the notes of {_counted(removed['notes'], 'interview', 'interviews')}, "
+          f"{_counted(removed['events'], 'log entry', 'log entries')} and {_counted(removed['reflections'], 'reflection', 'reflections')}, "
+          f"wiped from {j.path}")
     return 0
 
 # %% ../nbs/07_cli.ipynb #7cc1fa31
