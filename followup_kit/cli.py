@@ -546,11 +546,13 @@ concerns = []                 # doubts to answer in your follow-up, e.g. ["littl
 notes = ""                    # anything else; for several lines use triple quotes: """..."""
 
 # --- Who you met: one [[interviewers]] block per person, copy it for each ------------------
+# (their company is the interview's unless you add company = "...")
 [[interviewers]]
 name = ""                     # as on their card, e.g. "Dana Whitfield"
 title = ""                    # e.g. "Engineering Manager"
 email = ""                    # e.g. "dana.whitfield@example.com" (a thank-you needs it)
 phone = ""                    # e.g. "+1 555 0100 123"
+notes = ""                    # something to remember about them, e.g. "runs the data platform team"
 
 # --- Questions you were asked: one [[questions]] block each, copy it for each ------------
 [[questions]]
