@@ -512,12 +512,13 @@ def _ids(apps) -> str:
 
 def _words(text) -> str: return " ".join((text or "").split()).casefold()
 
-def find_application(journal, text:str, # an id, the start of an id, or a company name (or its first words)
+def find_application(journal, text:str, # an id, the start of an id, or a company name (or some of its words)
                      flag:str='APP'): # the argument to name in an error
     "The one application in `journal` that `text` names; archived ones included."
     apps, name = journal.applications(), _words(text)
     found = [x for x in apps if x.id == text] or [x for x in apps if name and (x.id.startswith(text) or _words(x.company) == name)]
     found = found or [x for x in apps if name and (_words(x.company) + " ").startswith(name + " ")]
+    found = found or [x for x in apps if name and f" {name} " in f" {_words(x.company)} "]  # a whole word of it: "robotics"
     if len(found) == 1: return found[0]
     if not found: raise InputError(flag, text, 'an application id, the start of one, or a company name in your journal (see `followup-kit list --all`)')
     raise InputError(flag, text, f'one application, but {len(found)} fit: {_ids(found)}; give more of the id')
@@ -834,10 +835,12 @@ def _add_list_parser(sub):
 
 def _run_list(a) -> int:
     j = _journal_or_none(a)
-    rows = []
+    rows, hidden = [], 0
     if j is not None:
-        with j: rows = application_rows(j, include_archived=a.all)
-    _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n' if a.json else format_applications(rows))
+        with j: rows, hidden = application_rows(j, include_archived=a.all), len(j.archived()) * (not a.all)
+    text = format_applications(rows)
+    if hidden and not rows: text = f"No open applications; {hidden} archived (followup-kit list --all shows them).\n"
+    _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n' if a.json else text)
     return 0
 
 # %% ../nbs/07_cli.ipynb #80a9341f
