@@ -38,7 +38,7 @@ def parse_event(text:str) -> Event: # e.g. "rejected@2026-11-27T10:00"
     when, _, detail = rest.partition('/')
     try:
         if kind == 'replied': return Event(kind, when, new_date=detail or None)
-        if kind == 'invited': return Event(kind, when, channel=detail or None)
+        if kind in ('invited', 'offer'): return Event(kind, when, channel=detail or None)
         if kind == 'done': return Event(kind, when, step=detail or None)
         if detail: raise InputError('--event', text, _EVENT_FORM)
         return Event(kind, when)
