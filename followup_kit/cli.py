@@ -365,7 +365,8 @@ def _add_check_parser(sub):
     p.add_argument('--json', action='store_true', help='print {"score", "findings"} as JSON')
     p.add_argument('--journal', help='your journal file, to check against an interview\'s notes')
     p.add_argument('--interview', help='the notes id in --journal')
-    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now)')
+    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now when --journal is given; '
+                   'without a journal the timing and attempt rules cannot run, and the review says so)')
     p.set_defaults(run=_run_check)
 
 def _run_check(a) -> int:
@@ -376,7 +377,8 @@ def _run_check(a) -> int:
     notes = plan = None
     if a.journal:
         with open_journal(a.journal) as j: notes, plan = notes_and_plan(j, a.interview)
-    sent_at = None
+    from datetime import datetime, timezone
+    sent_at = datetime.now(timezone.utc) if a.journal and not a.sent_at else None
     if a.sent_at:
         from followup_kit.timeline import _parse_when
         sent_at = _parse_when(a.sent_at, '--sent-at')
