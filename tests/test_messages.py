@@ -220,3 +220,11 @@ def test_without_a_journal_the_review_says_what_it_could_not_check():
     plan = NOTES["northwind"].plan()
     timed = check_message(good, "status_email", NOTES["northwind"], sent_at=plan.step("status_email").earliest, plan=plan)
     assert timed.unchecked == [] and "Not checked" not in format_review(timed)
+
+
+def test_every_rule_is_traced_to_its_source():
+    "The trace table at the end of nbs/00_timeline.ipynb names every checker rule."
+    nb = json.loads((Path(__file__).parent.parent / "nbs" / "00_timeline.ipynb").read_text())
+    table = next("".join(c["source"]) for c in nb["cells"] if "".join(c["source"]).startswith("## Every rule of the sources"))
+    missing = [r for r in RULES if f"`{r}`" not in table]
+    assert missing == [], f"rules missing from the trace table: {missing}"
