@@ -360,6 +360,8 @@ RULES.add(
                    "people", "sir", "sirs", "madam", "friend", "friends", "interviewer", "interviewers")),
     _rule("greeting-name", KINDS, "error", "four-parts",
           "\"{match}\" matches nobody in your notes ({names}); check the name before you send it.", check="greeting"),
+    _rule("greeting-missing", WRITTEN_KINDS, "warning", "no-response",
+          "Open with a courteous greeting that names them, such as \"Dear Ms. Jones,\"."),
     _rule("recipient-missing", EMAIL_KINDS, "warning", "four-parts",
           "Your notes hold no email address for {who}: ask for their business card or find the address before you send it."))
 
@@ -395,6 +397,11 @@ def _check_greeting(msg, rule, ctx):
     names = [w for w in (who[2] if who else []) if w.lower() not in generic and w.lower() not in _words(ctx.facts.company)]
     if known and names and not any(w.lower() in known for w in names):
         yield _finding(rule, who[0], who[1], match=msg.text[who[0]:who[1]], names=", ".join(_text_of(p) for p in ctx.facts.people))
+
+@register_check("greeting-missing")
+def _check_greeting_missing(msg, rule, ctx):
+    "Flag a written message whose first line greets nobody."
+    if msg.greeting is None and msg.lines and not _SALUTE.match(msg.text, *msg.lines[0]): yield _finding(rule, *msg.lines[0])
 
 @register_check("recipient-missing")
 def _check_recipient(msg, rule, ctx):
@@ -462,7 +469,10 @@ def _stems_meet(wanted:set, found:set) -> bool:
 _CUES = (r"we (discussed|talked about|covered|spoke about)", r"(you|we) (mentioned|described|shared|explained|outlined|asked)",
          r"(our|the) (conversation|discussion|chat) (about|on|of|around)", r"(talk|talking|talked|hear|hearing|heard|learn|learning|learned|learnt) (more )?about",
          r"your (question|point|comment|insight|description|story|example) (about|on|of)", r"when we (talked|spoke)",
-         r"(discussing|discussion of)", "case study", r"(exercise|presentation|demo|tour) (you|we)", "resonated")
+         r"(discussing|discussion of)", "case study", r"(exercise|presentation|demo|tour) (you|we)", "resonated",
+         r"(learn|learning|learned|learnt|hear|hearing|heard|see|seeing|saw) (more )?(how|what|that|why) (you|your|the team|the company)",
+         r"walk(ed|ing)? me through", r"(especially|particularly) (enjoyed|liked|appreciated|interested|struck|valued)",
+         r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)")
 
 def _content_stems(msg):
     "Stems of the words in the message content (not the subject, greeting or sign-off), short words too."
@@ -665,7 +675,10 @@ RULES.add(
                    r"(can'?t|cannot) afford to (lose|miss|be without)", r"(my|the) (rent|bills|mortgage|family) (depends?|relies|rely)",
                    r"means (absolutely )?everything to me", r"(i'?ll|i will|i would|i'd) (take|accept) any (salary|pay|role|position|offer)",
                    r"(haven'?t|have not|couldn'?t|could not) (slept|sleep)", r"(checking|refresh(ing)?) my (inbox|email|phone) (every|all)",
-                   r"(my )?only (hope|chance|option)", r"i need (this|it) (so much|badly|more than anything)")),
+                   r"(my )?only (hope|chance|option)", r"i need (this|it) (so much|badly|more than anything)",
+                   r"need (a|this|the|any) (job|income|work|role|position) (badly|urgently|desperately|so much)",
+                   r"(please|i beg you),? (consider|choose|pick|select) me", r"(i'?ll|i will|i would|i'd) work (for free|for less|any hours|unpaid)",
+                   r"(hope and pray|praying)", r"(been )?(unemployed|out of work) for (months|so long|a long time|over a year)")),
     _rule("tone-negative", KINDS, "error", "why-follow-up",
           "\"{match}\" sounds negative; keep the message professional and optimistic.", check="phrases",
           phrases=(r"frustrat(ed|ing|ion)", "unprofessional", r"rude(ly)?", r"waste of (my )?time", r"wasted (my|our) time",
@@ -675,19 +688,28 @@ RULES.add(
                    "pointless", r"(big|huge) mistake", r"(weeks?|days?|months?) (and|with|of) (nothing|no (reply|response|answer|word|news))",
                    r"heard (absolutely )?nothing", r"(no|zero) (reply|response|answer|word) (at all|whatsoever)",
                    r"let down", "unacceptable", r"not (even )?the courtesy", r"radio silence", r"(kept|keep|keeping) me (waiting|hanging)", r"(kept|keeping|left) (me )?in the dark",
-                   r"strung along", r"left (me )?in the dark", r"(so|too) long to (reply|respond|answer|get back)", r"(shocked|appalled)")),
+                   r"strung along", r"left (me )?in the dark", r"(so|too) long to (reply|respond|answer|get back)", r"(shocked|appalled)",
+                   r"(very|quite|rather|really|deeply) (disappointing|frustrating)", r"(poor|bad|terrible|sloppy) (communication|organi[sz]ation|experience)",
+                   r"fed up", r"(i am|i'm|i was) (upset|annoyed|offended)", r"despite (my|several|many|multiple|repeated) (emails|messages|calls|attempts)",
+                   r"still no (reply|response|answer|word) from", r"(it )?should (not|n't) take (this|so|that) long",
+                   r"(you|your team) (should|could) (at least )?have (replied|responded|answered|told me|let me know)")),
     _rule("tone-pushy", KINDS, "error", "no-response",
           "\"{match}\" can read as pressure; ask politely and leave them room to answer.", check="phrases",
           phrases=("asap", r"(reply|respond|answer|get back to me|let me know|decide|decision|response)\W+(\w+\W+){0,4}?"
                    r"(as soon as possible|immediately|right away|by (tomorrow|tonight|today|end of (the )?day))",
-                   r"i (expect|demand|insist)", r"you (must|need to|have to) (reply|respond|answer|get back|let me know|decide|tell me)",
+                   r"(?<!can )(?<!could )(?<!should )(?<!might )(?<!would )(?<!may )(?<!when )i (expect|demand|insist)", r"you (must|need to|have to) (reply|respond|answer|get back|let me know|decide|tell me)",
                    r"why (haven't|have not|hasn't|has not) (you|anyone|anybody)", r"(i've|i have|i've been|i have been) been waiting",
                    r"still (haven't|have not) heard", r"urgent(ly)? (reply|response|answer|update)", r"(final|last) (notice|reminder)",
                    r"(i )?(need|want|expect|require|must have|must get) (an? |your )?(answer|reply|response|decision|update)( from you)? "
                    r"(by|before|within|today|tomorrow|this week|now|soon)",
                    r"(need|want|have) to know (by|before|today|tomorrow|now|this week)", r"(please )?(hurry|expedite|speed (this|things) up)",
                    r"(get|getting) back to me (by|before|today|tomorrow|this week)", r"(i'?m|i am) (still )?waiting (for|on) (your|an|a) (answer|reply|response|decision)",
-                   r"i (will|'ll) (have to )?(take|accept) (another|the other) offer", r"(otherwise|or else) i")))
+                   r"i (will|'ll) (have to )?(take|accept) (another|the other) offer", r"(otherwise|or else) i",
+                   r"(i )?(expect|need|want) to hear (back )?(from you )?(by|before|today|tomorrow|this week|now|soon)",
+                   r"(respond|reply|answer) (within|in) (\d+|twenty-four|forty-eight|one|two|three) (hours?|days?)", r"(respond|reply) promptly",
+                   r"this is (my|the) (third|fourth|fifth|\d+(st|nd|rd|th)) (email|message|attempt|time)",
+                   r"(i )?(have|'ve) (now |already )?(emailed|written|called|contacted) (you )?(three|four|five|several|many|multiple|\d+) times",
+                   r"as i (have )?(already )?(said|asked|wrote|written) (before|several times|many times)")))
 
 # %% ../nbs/05_messages.ipynb #8fb6cbcb
 RULES.add(
@@ -726,7 +748,7 @@ def _day_text(d):
 
 # %% ../nbs/05_messages.ipynb #ab0fb109
 RULES.add(
-    _rule("timing-early", _STATUS, "error", "golden-tips",
+    _rule("timing-early", _STATUS, "warning", "golden-tips",
           "This goes out {when}, before {stated}; wait until the date they gave has passed.", needs=("sent_at",)),
     _rule("timing-late", ("thank_you_email",), "info", "four-parts",
           "This thank-you goes out {hours} hours after the interview, past the {limit}-hour window; send it anyway, a late thank-you beats none.",
