@@ -472,7 +472,11 @@ _CUES = (r"we (discussed|talked about|covered|spoke about)", r"(you|we) (mention
          r"(discussing|discussion of)", "case study", r"(exercise|presentation|demo|tour) (you|we)", "resonated",
          r"(learn|learning|learned|learnt|hear|hearing|heard|see|seeing|saw) (more )?(how|what|that|why) (you|your|the team|the company)",
          r"walk(ed|ing)? me through", r"(especially|particularly) (enjoyed|liked|appreciated|interested|struck|valued)",
-         r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)")
+         r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)",
+         r"your (explanation|description|overview|candou?r|insights?|perspective|vision|plans?|approach|thoughts) (of|about|on|for|regarding)",
+         r"(enjoyed|loved|liked|appreciated) the [\w-]+ (exercise|task|challenge|case|presentation|demo|tour|session|project|walkthrough)",
+         r"the (challenges?|plans?|project|projects|goals?|roadmap) (of|for|ahead|you|your)", r"(was|were) (a|the) highlight",
+         r"(was|were) (fascinating|inspiring|eye-opening)")
 
 def _content_stems(msg):
     "Stems of the words in the message content (not the subject, greeting or sign-off), short words too."
@@ -498,7 +502,7 @@ def _check_specific(msg, rule, ctx):
 RULES.add(
     _rule("ask-missing", _STATUS, "warning", "no-response",
           "Ask politely for an update, e.g. \"Could you let me know whether there is any news on the next steps?\"",
-          topic=(r"updates?", "news", "status", "timeline", r"time ?frame", r"next steps?", "decision", "progress",
+          topic=(r"updates?", "news", "status", "timeline", r"time ?frame", r"next steps?", "decision", "progress", "outcome", r"results?",
                  r"where (things|the process|your search|the search) (stands?|is)", "hear back", r"decid(e|ed|ing)"),
           request=("let me know", "could you", "would you", "can you", "please", r"(i|i'd|i would|would) (be grateful|appreciate)",
                    r"(i|i'd|i would|would) (welcome|love to hear|be glad to hear)", r"(keen|eager|glad) to (hear|know|learn)", "wondering", "wonder (if|whether)", r"(wanted|like) to (ask|check)",
@@ -691,7 +695,7 @@ RULES.add(
                    r"strung along", r"left (me )?in the dark", r"(so|too) long to (reply|respond|answer|get back)", r"(shocked|appalled)",
                    r"(very|quite|rather|really|deeply) (disappointing|frustrating)", r"(poor|bad|terrible|sloppy) (communication|organi[sz]ation|experience)",
                    r"fed up", r"(i am|i'm|i was) (upset|annoyed|offended)", r"despite (my|several|many|multiple|repeated) (emails|messages|calls|attempts)",
-                   r"still no (reply|response|answer|word) from", r"(it )?should (not|n't) take (this|so|that) long",
+                   r"still no (reply|response|answer|word) from", r"(and )?still nothing", r"taking (so|this|that) long", r"(it )?should (not|n't) take (this|so|that) long",
                    r"(you|your team) (should|could) (at least )?have (replied|responded|answered|told me|let me know)")),
     _rule("tone-pushy", KINDS, "error", "no-response",
           "\"{match}\" can read as pressure; ask politely and leave them room to answer.", check="phrases",
