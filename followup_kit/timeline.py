@@ -457,7 +457,12 @@ def _notes_step(c:_Ctx) -> list:
 def thank_you_due(end:datetime, # when the interview ended (timezone-aware)
                   policy:Policy|str='standard') -> datetime: # the policy whose `thank_you_hours` apply
     "When the thank-you is due: `thank_you_hours` real hours after `end`, weekends and holidays included."
-    hours = Policy.preset(policy).thank_you_hours
+    return _hours_later(end, Policy.preset(policy).thank_you_hours)
+
+def _hours_later(end:datetime, hours:int) -> datetime:
+    "`hours` real hours after `end`, on `end`'s clock (wall-clock addition unless a clock change falls in between)."
+    due = end + timedelta(hours=hours)
+    if due.utcoffset() == end.utcoffset(): return due
     return (end.astimezone(timezone.utc) + timedelta(hours=hours)).astimezone(end.tzinfo)
 
 def _thank_you_due(c:_Ctx) -> datetime: return thank_you_due(c.end, c.policy)
@@ -924,7 +929,7 @@ def plan_frame(interviews, # `Interview`s to plan (before any event)
     stated = _days_array([iv.stated_date for iv in ivs])
     country = np.array([iv.country or '' for iv in ivs])
     letter = np.array([_note_form(iv, p)[0] for iv in ivs])
-    thanks_due = _minutes_array([thank_you_due(iv.end, p).replace(tzinfo=None) for iv in ivs])  # real hours: zone by zone
+    thanks_due = _minutes_array([_hours_later(iv.end, p.thank_you_hours) for iv in ivs])  # real hours, each on its own clock
     people = [[x.name for x in iv.interviewers] or ['your interviewer'] for iv in ivs]
     contact = np.array([(iv.contact or iv.interviewers[0]).name if (iv.contact or iv.interviewers) else 'your interviewer' for iv in ivs], dtype=object)
     parts = {k: [] for k in ('interview', 'kind', 'earliest', 'due', 'channel', 'recipient')}
