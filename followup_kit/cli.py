@@ -334,7 +334,7 @@ def _run_demo(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #6ec86a82
-_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation'
+_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation, reply_to_offer'
 
 def read_text_arg(path:str, flag:str='FILE') -> str: # a file path, or "-" for standard input
     "The text of `path` (standard input for `-`), or an `InputError` naming `flag`."
@@ -362,7 +362,7 @@ def _add_check_parser(sub):
     p = sub.add_parser('check', help='review a draft message', description='Review a draft: a score and findings.')
     p.add_argument('file', metavar='FILE', help='the draft (an email may start with "Subject: ..."); - reads standard input')
     p.add_argument('--kind', required=True, help=_KINDS_FORM)
-    p.add_argument('--json', action='store_true', help='print {"score", "findings"} as JSON')
+    p.add_argument('--json', action='store_true', help='print {"score", "findings", "unchecked"} as JSON')
     p.add_argument('--journal', help='your journal file, to check against an interview\'s notes')
     p.add_argument('--interview', help='the notes id in --journal')
     p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now when --journal is given; '

@@ -661,10 +661,12 @@ def _suspect(word, start, text, accepted, shortest):
 
 @register_check("spelling")
 def _check_spelling(msg, rule, ctx):
-    "Flag words the spell checker does not know, one finding per word."
-    text, accepted, skips = _masked(msg.text), _accepted(ctx.facts, rule), _skip_spans(msg)
+    "Flag words the spell checker does not know, one finding per word (its first occurrence)."
+    text, accepted, skips, seen = _masked(msg.text), _accepted(ctx.facts, rule), _skip_spans(msg), set()
     for m in re.finditer(r"(?<![\w@/.-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w@/])", text):
-        if any(s <= m.start() < e for s, e in skips) or not _suspect(m.group(), m.start(), text, accepted, _limit(rule, ctx.kind, 3)): continue
+        if m.group().lower() in seen or any(s <= m.start() < e for s, e in skips): continue
+        if not _suspect(m.group(), m.start(), text, accepted, _limit(rule, ctx.kind, 3)): continue
+        seen.add(m.group().lower())
         fix = _speller().correction(m.group().lower())
         yield _finding(rule, m.start(), m.end(), word=m.group(), suggestion=f" (did you mean \"{fix}\"?)" if fix else "")
 
