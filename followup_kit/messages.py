@@ -698,7 +698,9 @@ RULES.add(
                    r"(very|quite|rather|really|deeply) (disappointing|frustrating)", r"(poor|bad|terrible|sloppy) (communication|organi[sz]ation|experience)",
                    r"fed up", r"(i am|i'm|i was) (upset|annoyed|offended)", r"despite (my|several|many|multiple|repeated) (emails|messages|calls|attempts)",
                    r"still no (reply|response|answer|word) from", r"(and )?still nothing", r"taking (so|this|that) long", r"(it )?should (not|n't) take (this|so|that) long",
-                   r"(you|your team) (should|could) (at least )?have (replied|responded|answered|told me|let me know)")),
+                   r"(you|your team) (should|could) (at least )?have (replied|responded|answered|told me|let me know)",
+                   r"(the )?(other|rest of the) (applicants|candidates) (cannot|can'?t|don'?t|do not|could not|couldn'?t) (compare|match|come close)",
+                   r"(the )?best candidate (you('ll| will)|you could|you'?ve|you have) (ever )?(find|found|get|meet|met|see|seen)")),
     _rule("tone-pushy", KINDS, "error", "no-response",
           "\"{match}\" can read as pressure; ask politely and leave them room to answer.", check="phrases",
           phrases=("asap", r"(reply|respond|answer|get back to me|let me know|decide|decision|response)\W+(\w+\W+){0,4}?"
