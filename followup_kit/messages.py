@@ -366,18 +366,18 @@ RULES.add(
           "Your notes hold no email address for {who}: ask for their business card or find the address before you send it."))
 
 # %% ../nbs/05_messages.ipynb #3cd5140a
-_SALUTE = re.compile(r"[ \t]*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings)\b[ \t,]*(?P<who>[^,:;!?\n]*)", re.I)
+_SALUTE = re.compile(r"[ \t]*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings)\b[ \t]*(?P<who>[^,:;!?\n]*)", re.I)
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "and", "&"}
 
 def _words(text) -> set: return {w.lower() for w in re.findall(r"[A-Za-z]+", text or "")}
 
 def _greeted(msg):
-    "(start, end, name words) of whoever the first line greets, or None."
+    "(start, end, name words) of whoever the first line greets (at most four words), or None."
     first = msg.lines[0] if msg.lines else None
     m = first and _SALUTE.match(msg.text, first[0], first[1])
     if not m or not m["who"].strip(): return None
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", m["who"]) if w.lower().rstrip(".") not in _TITLES]
-    return (m.start("who"), m.start("who") + len(m["who"].rstrip()), words) if words else None
+    return (m.start("who"), m.start("who") + len(m["who"].rstrip()), words) if 0 < len(words) <= 4 else None
 
 def _name_words(people) -> set:
     "Every first and last name in the notes, lower case."
@@ -394,7 +394,7 @@ def _check_greeting(msg, rule, ctx):
             yield _finding(rule, who[0], who[1], match=msg.text[who[0]:who[1]])
         return
     generic = set(ctx.rules["greeting-generic"].words.get("generic", ())) if "greeting-generic" in ctx.rules else set()
-    names = [w for w in (who[2] if who else []) if w.lower() not in generic and w.lower() not in _words(ctx.facts.company)]
+    names = [w for w in (who[2] if who else []) if w[0].isupper() and w.lower() not in generic and w.lower() not in _words(ctx.facts.company)]
     if known and names and not any(w.lower() in known for w in names):
         yield _finding(rule, who[0], who[1], match=msg.text[who[0]:who[1]], names=", ".join(_text_of(p) for p in ctx.facts.people))
 
