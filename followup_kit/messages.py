@@ -475,7 +475,7 @@ _CUES = (r"we (discussed|talked about|covered|spoke about)", r"(you|we) (mention
          r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)",
          r"your (explanation|description|overview|candou?r|insights?|perspective|vision|plans?|approach|thoughts) (of|about|on|for|regarding)",
          r"(enjoyed|loved|liked|appreciated) the [\w-]+ (exercise|task|challenge|case|presentation|demo|tour|session|project|walkthrough)",
-         r"the (challenges?|plans?|project|projects|goals?|roadmap) (of|for|ahead|you|your)", r"(was|were) (a|the) highlight",
+         r"the (challenges?|plans?|project|projects|goals?|roadmap) (of|for|ahead|you|your)", r"(was|were) (a|the) highlight", r"(the|your) (tour|demo|presentation|walkthrough|overview) of",
          r"(was|were) (fascinating|inspiring|eye-opening)")
 
 def _content_stems(msg):
