@@ -507,7 +507,7 @@ RULES.add(
           topic=(r"updates?", "news", "status", "timeline", r"time ?frame", r"next steps?", "decision", "progress", "outcome", r"results?",
                  r"where (things|the process|your search|the search) (stands?|is)", "hear back", r"decid(e|ed|ing)"),
           request=("let me know", "could you", "would you", "can you", "please", r"(i|i'd|i would|would) (be grateful|appreciate)",
-                   r"(i|i'd|i would|would) (welcome|love to hear|be glad to hear)", r"(keen|eager|glad) to (hear|know|learn)", "wondering", "wonder (if|whether)", r"(wanted|like) to (ask|check)",
+                   r"(i|i'd|i would|would) (welcome|love to hear|be glad to hear)", r"(keen|eager|glad) to (hear|know|learn)", "wondering", r"wonder(ed)? (if|whether)", r"(wanted|like) to (ask|check|know)", r"(hoping|hoped) to (hear|learn|know)",
                    "checking in", r"to check (in|on)", r"(to )?ask (whether|if|about|for)", "to find out", r"is there any", r"are there any")))
 
 # %% ../nbs/05_messages.ipynb #65c67680
