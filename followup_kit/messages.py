@@ -24,7 +24,7 @@ _SUBJECT = re.compile(r"[ \t]*subject[ \t]*:[ \t]*(?P<subject>[^\n]*)", re.I)
 _GREETING = re.compile(r"(dear|hi|hello|hey|good (morning|afternoon|evening)|to whom)\b|[^\n]{0,40}[,:]\s*$", re.I)
 _SIGN_OFF = re.compile(r"(best|kind|warm|warmest|warmly|many thanks|thanks|thank you|sincerely|regards|yours|respectfully|"
                        r"all the best|cheers|with (thanks|gratitude|appreciation)|gratefully|take care|looking forward|"
-                       r"speak soon|talk soon|cordially|with (best|kind|kindest|warm|warmest|many|sincere) \w+|best wishes|"
+                       r"speak soon|talk soon|hope to (hear|speak|see)|cordially|with (best|kind|kindest|warm|warmest|many|sincere) \w+|best wishes|"
                        r"kindest regards|respectfully yours|until soon)\b[^\n]{0,25}", re.I)
 
 # %% ../nbs/05_messages.ipynb #6c83fe7c
@@ -423,7 +423,7 @@ RULES.add(
     _rule("interest-missing", _INTEREST, "warning", "no-response",
           "Say that you are still interested in the role (or, after a rejection, in the company).", check="required",
           phrases=(r"interest(ed)?", r"excit(ed|ing|ement)", r"enthusias(m|tic)", "eager", r"keen(er)?", "would love",
-                   r"(delighted|thrilled|glad|happy) to (join|contribute|be part|work|continue|be considered)",
+                   r"(delighted|thrilled|glad|happy|excited|eager|keen) to (join|contribute|be part|work|continue|be considered|help|bring|start)",
                    r"look(ing)? forward to (working|joining|contributing|the chance|the next|meeting|discussing|speaking|talking)",
                    "motivated", r"passionate", r"(want|hope|like) to (join|contribute|be part)", "great fit", "strong fit",
                    r"(i'd|would) love", r"(keep|kept) (me )?in mind", r"(future|other) (roles|openings|opportunities|positions|vacancies)",
@@ -473,7 +473,7 @@ _CUES = (r"we (discussed|talked about|covered|spoke about)", r"(you|we) (mention
          r"(learn|learning|learned|learnt|hear|hearing|heard|see|seeing|saw|find|finding|found) (out )?(more )?(how|what|why)",
          r"(thought|thinking|reflected|reflecting) (a great deal |a lot |more |further )?(about|on) (the|your|our)",
          r"(the|your) [\w-]+( [\w-]+)? (project|initiative|programme|program|migration|rollout|launch|redesign)",
-         r"walk(ed|ing)? me through", r"(especially|particularly) (enjoyed|liked|appreciated|interested|struck|valued)",
+         r"walk(ed|ing)? me through", r"(tell|telling|told|show|showing|showed) me (about|around|how)", r"(especially|particularly) (enjoyed|liked|appreciated|interested|struck|valued)",
          r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)",
          r"your (explanation|description|overview|candou?r|insights?|perspective|vision|plans?|approach|thoughts) (of|about|on|for|regarding)",
          r"(enjoyed|loved|liked|appreciated) the [\w-]+ (exercise|task|challenge|case|presentation|demo|tour|session|project|walkthrough)",
@@ -558,7 +558,7 @@ def _check_closing(msg, rule, ctx):
 RULES.add(
     _rule("context-missing", ("status_email",), "warning", "four-parts",
           "Say who you are, the role and the day of the interview so the reader can place you: {missing} is missing.",
-          role=("position", "role", "opening", "job", "vacancy"),
+          role=("position", "role", "opening", "job", "vacancy", "post", "internship"),
           day=(r"(mon|tues|wednes|thurs|fri|satur|sun)day", r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?",
                r"\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*", r"\d{4}-\d{2}-\d{2}",
                r"\d{1,2}/\d{1,2}(/\d{2,4})?", r"the \d{1,2}(st|nd|rd|th)"),
@@ -631,9 +631,10 @@ _BRITISH = ((r"isation(s?)$", r"ization\1"), (r"is(e|es|ed|ing)$", r"iz\1"), (r"
             (r"tre(s?)$", r"ter\1"), (r"ence$", r"ense"), (r"ys(e|es|ed|ing)$", r"yz\1"), (r"mme(s?)$", r"m\1"), (r"ogue$", r"og"), (r"lled$", r"led"), (r"lling$", r"ling"))
 
 def _known(word, accepted):
-    "Whether `word` is accepted, in the dictionary, or a British spelling of a dictionary word."
+    "Whether `word` is accepted, in the dictionary, a compound of two dictionary words (barcode), or a British spelling of one."
     w = word.lower()
     if w in accepted or _speller().known([w]): return True
+    if len(w) >= 7 and any(_speller().known([w[:i]]) and _speller().known([w[i:]]) for i in range(3, len(w) - 2)): return True
     return any(_speller().known([v]) for p, r in _BRITISH if (v := re.sub(p, r, w)) != w)
 
 # %% ../nbs/05_messages.ipynb #4ee71940
@@ -649,8 +650,9 @@ def _sentence_start(text, i):
     return not before or before[-1] in ".!?:\n"
 
 def _skip_spans(msg):
-    "The greeting and signature lines, which hold names."
-    return [s for s in (msg.greeting, (msg.sign_off[0], len(msg.text)) if msg.sign_off else None) if s]
+    "The greeting and signature lines, which hold names (without a sign-off, a last line of at most three words)."
+    last = msg.lines[-1] if len(msg.lines) > 1 and len(msg.text[slice(*msg.lines[-1])].split()) <= 3 else None
+    return [s for s in (msg.greeting, (msg.sign_off[0], len(msg.text)) if msg.sign_off else last) if s]
 
 # %% ../nbs/05_messages.ipynb #9579c265
 def _suspect(word, start, text, accepted, shortest):
