@@ -419,7 +419,8 @@ def _check_recipient(msg, rule, ctx):
 RULES.add(
     _rule("thanks-missing", _ASKING, "warning", "no-response",
           "Thank them: for their time, the conversation, the invitation or the answer.", check="required",
-          phrases=("thanks?", "thank you", "thankful", r"appreciat(e|ed|es|ion)", "grateful", "gratitude")),
+          phrases=("thanks?", "thank you", "thankful", r"appreciat(e|ed|es|ion)", "grateful", "gratitude",
+                   r"(a|my|such a|real) pleasure (meeting|to meet|speaking|to speak|talking|to talk)")),
     _rule("interest-missing", _INTEREST, "warning", "no-response",
           "Say that you are still interested in the role (or, after a rejection, in the company).", check="required",
           phrases=(r"interest(ed)?", r"excit(ed|ing|ement)", r"enthusias(m|tic)", "eager", r"keen(er)?", "would love",
@@ -490,8 +491,9 @@ def _name_stems(people) -> set:
 
 @register_check("specific-missing")
 def _check_specific(msg, rule, ctx):
-    "Flag a message that names nothing from the interview."
+    "Flag a message that names nothing from the interview (a status email only when the notes say what was discussed)."
     f = ctx.facts
+    if ctx.kind == "status_email" and not f.points: return  # four-parts: "if possible"; without notes, cues alone misjudge it
     generic = _keywords(f"{f.company} {f.role}")
     wanted = set().union(*(_keywords(p, generic, acronyms=True) for p in f.points)) - _name_stems(f.people)
     if wanted: found = _stems_meet(wanted, _content_stems(msg))
