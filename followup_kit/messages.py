@@ -718,7 +718,7 @@ RULES.add(
                    r"(by|before|within|today|tomorrow|this week|now|soon)",
                    r"(need|want|have) to know (by|before|today|tomorrow|now|this week)", r"(please )?(hurry|expedite|speed (this|things) up)",
                    r"(get|getting) back to me (by|before|today|tomorrow|this week)", r"(i'?m|i am) (still )?waiting (for|on) (your|an|a) (answer|reply|response|decision)",
-                   r"i (will|'ll) (have to )?(take|accept) (another|the other) offer", r"or else",
+                   r"i (will|'ll) (have to )?(take|accept) (another|the other) offer", r"or else", r"(can'?t|cannot|won'?t|will not) wait (forever|much longer|any longer)",
                    r"(i )?(expect|need|want) to hear (back )?(from you )?(by|before|today|tomorrow|this week|now|soon)",
                    r"(respond|reply|answer) (within|in) (\d+|twenty-four|forty-eight|one|two|three) (hours?|days?)", r"(respond|reply) promptly",
                    r"this is (my|the) (third|fourth|fifth|\d+(st|nd|rd|th)) (email|message|attempt|time)",
