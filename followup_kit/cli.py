@@ -41,7 +41,7 @@ def parse_event(text:str) -> Event: # e.g. "rejected@2026-11-27T10:00"
     when, _, detail = rest.partition('/')
     try:
         if kind == 'replied': return Event(kind, when, new_date=detail or None)
-        if kind == 'invited': return Event(kind, when, channel=detail or None)
+        if kind in ('invited', 'offer'): return Event(kind, when, channel=detail or None)
         if kind == 'done': return Event(kind, when, step=detail or None)
         if detail: raise InputError('--event', text, _EVENT_FORM)
         return Event(kind, when)
@@ -388,7 +388,7 @@ def _run_demo(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #6ec86a82
-_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation'
+_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation, reply_to_offer'
 
 def read_text_arg(path:str, flag:str='FILE') -> str: # a file path, or "-" for standard input
     "The text of `path` (standard input for `-`), or an `InputError` naming `flag`."
@@ -424,10 +424,11 @@ def _add_check_parser(sub):
     p = sub.add_parser('check', help='review a draft message', description='Review a draft: a score and findings.')
     p.add_argument('file', metavar='FILE', help='the draft (an email may start with "Subject: ..."); - reads standard input')
     p.add_argument('--kind', required=True, help=_KINDS_FORM)
-    p.add_argument('--json', action='store_true', help='print {"score", "findings"} as JSON')
+    p.add_argument('--json', action='store_true', help='print {"score", "findings", "unchecked"} as JSON')
     p.add_argument('--journal', help=_JOURNAL_HELP)
     p.add_argument('--interview', help='check against this interview: a notes id, or an application (its latest round)')
-    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now)')
+    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now when --interview is given; '
+                   'without an interview the timing and attempt rules cannot run, and the review says so)')
     p.set_defaults(run=_run_check)
 
 def _run_check(a) -> int:
@@ -438,7 +439,8 @@ def _run_check(a) -> int:
     notes = plan = None
     if a.interview:
         with open_journal(journal_path(a)) as j: notes, plan = interview_of(j, a.interview)
-    sent_at = None
+    from datetime import datetime, timezone
+    sent_at = datetime.now(timezone.utc) if a.interview and not a.sent_at else None
     if a.sent_at:
         from followup_kit.timeline import _parse_when
         sent_at = _parse_when(a.sent_at, '--sent-at')

@@ -317,6 +317,7 @@ def _application_rows(out, a, rounds, hid, company, anonymize):
     aid = hid("a-", a.id)
     out["applications"].append((aid, company(a.company), rounds[0].company_style if rounds else None, a.policy, a.status,
                                 len(rounds), None if anonymize else a.role))
+    planned = []  # (round start, plan) of every round that could be planned
     for n, plan in _round_plans(a, rounds):
         iid, iv = hid("i-", n.id), n.to_interview()
         out["interviews"].append((aid, iid, n.round, n.at, iv.end, n.tz, n.company_style, n.channel, iv.stated_date,
@@ -326,8 +327,17 @@ def _application_rows(out, a, rounds, hid, company, anonymize):
             continue
         out["steps"] += [(aid, iid, s.kind, None if anonymize else s.id, s.earliest, s.due, s.status, s.done_at, s.channel,
                           None if anonymize else s.title) for s in plan.steps]
-    out["events"] += [(aid, e.at, e.kind, e.step, e.channel, e.new_date, None if anonymize else e.note)
+        planned.append((n.at, plan))
+    out["events"] += [(aid, e.at, e.kind, e.step, e.channel, e.new_date, None if anonymize else e.note, _verdict(e, planned))
                       for e in a.log if e.kind != "interview"]
+
+def _verdict(entry, planned) -> str|None:
+    "The timeline's `step_verdict` on a logged step (early, on_time, late), judged in the plan of its round; "" without one."
+    from followup_kit.timeline import step_verdict
+    if not entry.step or entry.kind not in ("message_sent", "call_made"): return ""
+    plan = next((p for at, p in sorted(planned, key=lambda x: x[0], reverse=True) if at <= entry.at), None)
+    step = next((s for s in plan.steps if s.id == entry.step), None) if plan is not None else None
+    return "" if step is None else step_verdict(step, entry.at)
 
 def _reason(e:InputError, anonymize:bool) -> str:
     "The error in one line; only the field when names must stay out (the rest may quote them)."
@@ -346,7 +356,7 @@ _COLUMNS = {
     "interviews": ("application", "interview", "round", "at", "end", "tz", "company_style", "channel", "stated_date",
                    "interviewers", "interviewer_names"),
     "steps": ("application", "interview", "kind", "step", "earliest", "due", "status", "done_at", "channel", "title"),
-    "events": ("application", "at", "kind", "step", "channel", "new_date", "note"),
+    "events": ("application", "at", "kind", "step", "channel", "new_date", "note", "verdict"),
     "scores": ("interview", "at", "dimension", "score"),
 }
 _PRIVATE = {"applications": ["role"], "interviews": ["interviewer_names"], "steps": ["step", "title"], "events": ["step", "note"]}
@@ -633,7 +643,11 @@ def _status(self:Cohort):
     day0 = _or_missing(_local_day(iv["at"].iloc[mine], iv["tz"].iloc[mine]).to_numpy())[_positions(mine, row[sent])]
     week = _policy_values(self.applications, _event_rows(self, sent, "application", "applications"), "no_date_earliest_days")
     day = ev["local_day"].to_numpy()[sent]
-    return sent, wait, np.where(np.isnat(wait), day >= day0 + pd.to_timedelta(week, unit="D").to_numpy(), day > wait)
+    guess = np.where(np.isnat(wait), day >= day0 + pd.to_timedelta(week, unit="D").to_numpy(), day > wait)
+    if "verdict" not in ev: return sent, wait, guess  # a cohort built without the plans' verdicts
+    verdict = ev["verdict"].to_numpy(dtype=object)[sent]
+    known = pd.notna(verdict) & (verdict != "")
+    return sent, wait, np.where(known, verdict != "early", guess)  # the plan's own verdict wherever it has one
 
 @_method
 def _status_checks(self:Cohort):
@@ -692,7 +706,8 @@ def _adherence(self:Cohort, by:str="participant", # "participant" for one row ea
     (ty, st, at), names = _habit_groups(self, judged, sent, first, by)
     n = len(names)
     sizes = [np.bincount(g[g >= 0], minlength=n) for g in (ty, st, at)]
-    out = pd.DataFrame({"interviews": sizes[0], "thank_you_24h": _share(ty, hours <= 24, n), "thank_you_48h": _share(ty, hours <= 48, n),
+    window = _policy_values(self.applications, _row_of(self, "interviews", "application", "applications")[judged], "thank_you_hours")
+    out = pd.DataFrame({"interviews": sizes[0], "thank_you_24h": _share(ty, hours <= window, n), "thank_you_48h": _share(ty, hours <= 48, n),
                         "status_checks": sizes[1], "status_on_time": _share(st, on_time, n),
                         "attempt_series": sizes[2], "attempts_within_cap": _share(at, count <= cap, n)}, index=names.rename(by))
     return out[(sizes[0] + sizes[1] + sizes[2]) > 0].sort_index()  # everyone with something to judge

@@ -44,6 +44,7 @@ def status_checks(c):
     week = pd.to_timedelta(st["application"].map(policy_table(c.applications, "no_date_earliest_days")), unit="D")
     st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(),
                                                                st["local_day"] >= lookup(st["interview"], day0) + week)
+    if "verdict" in st: st["on_time"] = (st["verdict"] != "early").where(st["verdict"].fillna("") != "", st["on_time"])
     return st[["participant", "application", "interview", "at", "wait_until", "on_time"]]
 
 def attempt_series(c):
