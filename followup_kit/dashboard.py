@@ -103,7 +103,7 @@ def chart_html(fig, # a matplotlib `Figure` from `Cohort.charts`
     svg = base64.b64encode(chart_svg(fig, size=(PROJECTOR_WIDTH, height * 1.2))).decode("ascii")
     tag = f"<span class='fk-sample-tag' style='{_SAMPLE_TAG}'>Sample data</span> " if sample else ""
     return (f"<figure class='fk-chart' id='fk-chart-{_esc(name)}' style='margin:0'><figcaption style='color:{_TEXT};font-weight:bold;"
-            f"font-size:1.3em;margin:.3em 0'>{tag}{_esc(title)}</figcaption><img alt='{_esc(title)}' src='data:image/svg+xml;base64,{svg}' "
+            f"font-size:clamp(1.3em, 1.6vw, 2em);margin:.3em 0'>{tag}{_esc(title)}</figcaption><img alt='{_esc(title)}' src='data:image/svg+xml;base64,{svg}' "
             "style='display:block;width:100%;height:auto;background:white;border-radius:4px'></figure>")
 
 # %% ../nbs/08_dashboard.ipynb #7feb6157
@@ -178,10 +178,11 @@ def _build_dashboard(self:Dashboard, folder:str, sample:bool=False):
     self.load_button = W.Button(description="Load", button_style="primary", tooltip="Read every bundle in the folder",
                                 layout=W.Layout(width="8em"))  # no icon: its font would come from a CDN
     self.load_button.on_click(lambda _: self.load())
-    self.show_files = W.Checkbox(value=not self.anonymize, description="Show file names (not for the projector)", indent=False, style=wide)
+    self.show_files = W.Checkbox(value=not self.anonymize, description="Show file names (not for the projector)", indent=False, style=wide,
+                                 layout=W.Layout(width="auto", max_width="100%"))
     self.show_files.observe(lambda _: self._show_problems(), names="value")
     self.sample = W.Checkbox(value=sample, description="Show the sample past cohort (invented data) until the room's bundles arrive",
-                             indent=False, style=wide, layout=W.Layout(max_width="100%"))
+                             indent=False, style=wide, layout=W.Layout(width="auto", max_width="100%"))
     self.sample.observe(lambda _: self.show(), names="value")
     self.week = W.Dropdown(options=[], description="Week", style=wide, layout=W.Layout(width="26em", max_width="100%"))
     self.week.observe(lambda _: None if self._loading else self.show_week(), names="value")
