@@ -99,7 +99,7 @@ def chart_html(fig, # a matplotlib `Figure` from `Cohort.charts`
     "A `<figure>` with the chart's SVG inline at the page's full width, its title once, as caption and alternative text."
     from followup_kit.workshop import chart_svg, chart_title
     title = chart_title(fig) if fig.axes else name
-    width, height = fig.get_size_inches()
+    height = fig.get_size_inches()[1] - getattr(fig, "fk_title_extra", 0)  # the plot's own height, without room for a long title
     svg = base64.b64encode(chart_svg(fig, size=(PROJECTOR_WIDTH, height * 1.2))).decode("ascii")
     tag = f"<span class='fk-sample-tag' style='{_SAMPLE_TAG}'>Sample data</span> " if sample else ""
     return (f"<figure class='fk-chart' id='fk-chart-{_esc(name)}' style='margin:0'><figcaption style='color:{_TEXT};font-weight:bold;"

@@ -17,9 +17,9 @@ from .journal import BUNDLE_FORMAT, read_bundle, spreadsheet_safe
 from .files import write_file
 
 # %% auto #0
-__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'FALLING_POINTS', 'RECENT_DAYS', 'PLAIN_WORDS', 'FONT', 'SILENCE_DAYS',
+__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'PLAIN_WORDS', 'FALLING_POINTS', 'RECENT_DAYS', 'FONT', 'SILENCE_DAYS',
            'normalise_identity', 'pseudonym_key', 'participant_name', 'company_label', 'cohort_salt', 'sample_cohort',
-           'Cohort', 'rule_value', 'plain', 'plural', 'chart_title', 'chart_svg']
+           'Cohort', 'plain', 'plural', 'rule_value', 'chart_title', 'chart_svg']
 
 # %% ../nbs/06_workshop.ipynb #6ed417f4
 def normalise_identity(name:str, # a participant's name, as typed
@@ -469,11 +469,33 @@ def _from_bundles(cls, paths_or_folder, # a folder of bundles, a list of bundle 
 
 Cohort.from_bundles = classmethod(_from_bundles)
 
+# %% ../nbs/06_workshop.ipynb #b1e0c0a2
+PLAIN_WORDS = {"thank_you_email": "thank-you email", "reply_to_invitation": "reply to an invitation",
+               "reply_to_rejection": "reply to a rejection", "reply_to_offer": "reply to an offer", "move_on": "move on",
+               "followup_discipline": "follow-up discipline", "email_only": "email only"}  # where "_" -> " " is not enough
+
+def plain(key) -> str:
+    "An internal key in the words a coach reads: `formal_note` -> \"formal note\", `small_business` -> \"small business\"."
+    key = str(key)
+    return PLAIN_WORDS.get(key, key.replace("_", " "))
+
+def plural(n:int, # how many
+           word:str, # the singular, e.g. "participant"
+           many:str|None=None, # the plural when it is not `word` + "s"
+          ) -> str:
+    "\"1 participant\", \"2 participants\", \"0 bundles\"."
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+def _days_text(x:float) -> str:
+    "A number of days in words: \"1 day\", \"3 days\"."
+    return plural(round(x), "day")
+
 # %% ../nbs/06_workshop.ipynb #c47ee060
 def _cohort_repr(self:Cohort):
     privacy = "anonymised" if self.anonymized else "with names: not for sharing"
-    return (f"Cohort of {len(self.participants)} participants · {len(self.applications)} applications · "
-            f"{len(self.interviews)} interviews · {len(self.events)} events · {privacy}"
+    counts = [plural(len(f), w) for f, w in ((self.participants, "participant"), (self.applications, "application"),
+                                             (self.interviews, "interview"), (self.events, "event"))]
+    return (f"Cohort of {' · '.join(counts)} · {privacy}"
             + (f" · {len(self.problems)} problem(s)" if self.problems else ""))
 
 Cohort.__repr__ = _cohort_repr
@@ -700,27 +722,6 @@ def _adherence(self:Cohort, by:str="participant", # "participant" for one row ea
                         "attempt_series": sizes[2], "attempts_within_cap": _share(at, count <= cap, n)}, index=names.rename(by))
     return out[(sizes[0] + sizes[1] + sizes[2]) > 0].sort_index()  # everyone with something to judge
 
-# %% ../nbs/06_workshop.ipynb #b1e0c0a2
-PLAIN_WORDS = {"thank_you_email": "thank-you email", "reply_to_invitation": "reply to an invitation",
-               "reply_to_rejection": "reply to a rejection", "reply_to_offer": "reply to an offer", "move_on": "move on",
-               "followup_discipline": "follow-up discipline", "email_only": "email only"}  # where "_" -> " " is not enough
-
-def plain(key) -> str:
-    "An internal key in the words a coach reads: `formal_note` -> \"formal note\", `small_business` -> \"small business\"."
-    key = str(key)
-    return PLAIN_WORDS.get(key, key.replace("_", " "))
-
-def plural(n:int, # how many
-           word:str, # the singular, e.g. "participant"
-           many:str|None=None, # the plural when it is not `word` + "s"
-          ) -> str:
-    "\"1 participant\", \"2 participants\", \"0 bundles\"."
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-def _days_text(x:float) -> str:
-    "A number of days in words: \"1 day\", \"3 days\"."
-    return plural(round(x), "day")
-
 # %% ../nbs/06_workshop.ipynb #a553f8e9
 FONT = 14  # policy: points for every word in a chart; a 6.4 in chart on a 390 px phone shows it at 10-11 px, at full width on a projector at 19 px or more
 
@@ -743,9 +744,11 @@ def _place(fig, title:bool=True):
 def _answer(ax, text:str):
     "Title `ax` with the answer it shows: from the figure's left edge, wrapped to fit."
     import textwrap
-    text = textwrap.fill(text, 60)
-    ax.figure.fk_title_lines = text.count("\n") + 1
-    _place(ax.figure)
+    text, fig = textwrap.fill(text, 60), ax.figure
+    fig.fk_title_lines = text.count("\n") + 1
+    fig.fk_title_extra = 0.3 * max(0, fig.fk_title_lines - 2)  # a long title gets room of its own, the plot keeps its height
+    fig.set_size_inches(fig.get_size_inches()[0], fig.get_size_inches()[1] + fig.fk_title_extra)
+    _place(fig)
     box = ax.get_position()
     ax.set_title(text, fontsize=FONT, loc="left", x=(0.02 - box.x0) / box.width)
 
@@ -1085,6 +1088,7 @@ def chart_svg(fig, # a chart from one of the `plot_` methods
                                if isinstance(t, Text) and t.get_visible() and t.get_text() and t.get_text() == ax.get_title(loc="left")]
     old, placed = fig.get_size_inches().copy(), hasattr(fig, "fk_margins")
     for t in hidden: t.set_visible(False)
+    if hidden and not size: size = (old[0], old[1] - getattr(fig, "fk_title_extra", 0))  # no room kept for a title not drawn
     if size: fig.set_size_inches(*size)
     if placed: _place(fig, title=title)
     buf = io.BytesIO()
