@@ -1130,7 +1130,7 @@ _REPORT = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222;overflow-wrap:break-word}
-.scroll{overflow-x:auto;max-width:100%}figcaption h2{font-size:1.25rem;margin:.5rem 0}
+.scroll{overflow-x:auto;max-width:100%}.scroll td,.scroll th{white-space:nowrap}figcaption h2{font-size:1.25rem;margin:.5rem 0}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left}
 th{background:#f4f4f4}figure{margin:1rem 0}img{display:block;width:100%;max-width:40rem;height:auto}.note{color:#555}.figures span{display:inline-block;margin-right:2rem}
 .figures b{font-size:1.6rem;display:block}section.participant{break-before:page;border-top:2px solid #ccc;margin-top:2rem}
