@@ -29,8 +29,10 @@ lessons: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Contributors' way into nbs/. The pages run on a throwaway journal here (.lab-home), so nothing of a person's own
+# reaches the tracked notebooks; job seekers use `followup-kit lab`, which works in a folder of their own.
 lab: $(STAMP)
-	$(BIN)/jupyter lab nbs $(if $(filter 0,$(shell id -u)),--allow-root,)
+	FOLLOWUP_KIT_HOME=$(CURDIR)/.lab-home $(BIN)/jupyter lab nbs $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_plan.py
