@@ -72,7 +72,8 @@ def attention_html(attention, # what `Cohort.attention` returned
                    when:str, # the moment it was judged at, as words
                   ) -> str:
     "The attention list as an HTML table (every value escaped), or a sentence when nobody needs attention."
-    head = f"<h2 style='color:{_TEXT};margin:.6em 0 .3em'>Who needs attention · {_esc(when)}</h2>"
+    head = (f"<h2 style='color:{_TEXT};margin:.6em 0 .3em'>Who needs attention · {_esc(when)}</h2><p style='color:{_QUIET};margin:0 0 .4em'>"
+            "Each participant is judged as of their bundle's export, when that came first: old data is not overdue today.</p>")
     if attention.empty: return head + f"<p class='fk-nobody' style='color:{_TEXT}'>Nobody: no overdue steps and no falling scores.</p>"
     cols = [c for c in _ATTENTION_COLUMNS if c in attention.columns]
     th = "".join(f"<th scope='col' style='text-align:left;padding:.3em .8em'>{_esc(_ATTENTION_COLUMNS[c])}</th>" for c in cols)

@@ -1138,7 +1138,7 @@ th{background:#f4f4f4}figure{margin:1rem 0}img{display:block;width:100%;max-widt
 {% macro table(t, cls="") %}<div class="scroll"><table class="{{ cls }}"><thead><tr>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
 <tbody>{% for r in t.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table></div>{% endmacro %}
 <h1>{{ title }}</h1>
-<p class="note">Data up to {{ as_of }}; attention judged at {{ now }}. {{ privacy }}</p>
+<p class="note">Data up to {{ as_of }}; attention judged at {{ now }}, or at a participant's bundle export when that came first. {{ privacy }}</p>
 <p class="figures">{% for label, value in figures %}<span><b>{{ value }}</b>{{ label }}</span>{% endfor %}</p>
 <h2 id="attention">Who needs attention this week</h2>
 {% if attention.rows %}{{ table(attention, "attention") }}{% else %}<p>Nobody: no overdue steps and no falling scores.</p>{% endif %}
