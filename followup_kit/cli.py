@@ -237,10 +237,10 @@ class _Progress:
         elif done == total: self.stream.write(f"loaded {total} bundle{'s' * (total != 1)}\n")
         self.stream.flush()
 
-def _cohort_folder(folder:str, flag:str='FOLDER') -> str:
-    "`folder` if it is a folder holding at least one `.json` bundle."
+def _cohort_folder(folder:str, flag:str='FOLDER', empty_ok:bool=False) -> str:
+    "`folder` if it is a folder holding at least one `.json` bundle (or none yet, with `empty_ok`: the dashboard waits for them)."
     if not os.path.isdir(folder): raise InputError(flag, folder, "a folder of participants' .json bundles")
-    if not any(n.endswith('.json') for n in os.listdir(folder)):
+    if not empty_ok and not any(n.endswith('.json') for n in os.listdir(folder)):
         raise InputError(flag, folder, 'a folder holding at least one .json bundle (exported with Journal.export_json)')
     return folder
 
@@ -274,14 +274,14 @@ def _run_workshop_report(a) -> int:
 
 def _add_dashboard_parser(sub):
     d = sub.add_parser('dashboard', help='the projector dashboard (Voila on 127.0.0.1)', description='Serve the cohort dashboard with Voila on 127.0.0.1.')
-    d.add_argument('folder', metavar='FOLDER', help="a folder of participants' .json bundles")
+    d.add_argument('folder', metavar='FOLDER', help="the folder of participants' .json bundles (may start empty: the page shows bundles as they arrive)")
     d.add_argument('--port', default='8866', help='port on 127.0.0.1 (default 8866)')
     d.add_argument('--theme', default='light', choices=['light', 'dark'], help='page theme')
     d.set_defaults(run=_run_dashboard)
 
 def _run_dashboard(a) -> int:
     import importlib.util, subprocess, tempfile
-    folder = os.path.abspath(_cohort_folder(a.folder))
+    folder = os.path.abspath(_cohort_folder(a.folder, empty_ok=True))  # a workshop starts with an empty hand-in folder
     from followup_kit.timeline import _parse_int
     try: port = _parse_int(a.port, '--port', 1024, 65535, 'port')
     except InputError: raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None

@@ -217,3 +217,9 @@ def test_workshop_report_bad_out(cohort_folder, tmp_path):
 def test_dashboard_bad_port_is_one_line(cohort_folder, port):
     r = run('dashboard', str(cohort_folder), '--port', port)
     assert r.returncode == 2 and r.stderr == f"followup-kit: --port: got '{port}'; wants a port number from 1024 to 65535\n", r.stderr
+
+def test_dashboard_accepts_an_empty_folder(tmp_path):
+    "A workshop starts with an empty hand-in folder: the dashboard gets past the folder check (here, to a bad port)."
+    (tmp_path / 'room').mkdir()
+    r = run('dashboard', str(tmp_path / 'room'), '--port', '80')
+    assert r.returncode == 2 and r.stderr.startswith('followup-kit: --port:'), r.stderr
