@@ -1062,12 +1062,13 @@ def _finding_html(f, text):
 
 def review_html(review:Review, # what `check_message` returned
                ) -> str:
-    "The review as themed, escaped HTML: the score, then each finding's severity, rule, advice and excerpt."
+    "The review as themed, escaped HTML: the score, what could not be checked, then each finding's severity, rule, advice and excerpt."
     n = len(review.findings)
     head = f"<b>Score {review.score}/100</b> — " + (f"{n} finding{'s' * (n != 1)}" if n else f"{_icon('check')} nothing to fix")
     items = "".join(_finding_html(f, review.text) for f in review.findings)
+    caveat = f"<p style='color:var(--jp-ui-font-color2)'>{html.escape(review.caveat)}</p>" if review.caveat else ""
     return (f"<div class='fk-review' role='status' aria-live='polite' style='color:var(--jp-ui-font-color1);"
-            f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>"
+            f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>{caveat}"
             + (f"<ul style='padding:0;margin:0'>{items}</ul>" if items else "") + "</div>")
 
 
