@@ -226,21 +226,52 @@ def _add_dashboard_parser(sub):
     d.set_defaults(run=_run_dashboard)
 
 def _run_dashboard(a) -> int:
-    import importlib.util, subprocess, tempfile
+    import importlib.util, tempfile
     folder = os.path.abspath(_cohort_folder(a.folder))
     from followup_kit.timeline import _parse_int
     try: port = _parse_int(a.port, '--port', 1024, 65535, 'port')
     except InputError: raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
     if importlib.util.find_spec('voila') is None:
         raise InputError('dashboard', 'no Voila installed', "pip install 'followup-kit[coach]' (it adds Voila)")
+    if not _port_free(port): raise InputError('--port', a.port, 'a free port on 127.0.0.1 (this one is in use)')
     from followup_kit.dashboard import dashboard_notebook, voila_command
     with tempfile.TemporaryDirectory(prefix='followup-kit-dashboard-') as tmp:
         nb = os.path.join(tmp, 'dashboard.ipynb')
         with open(nb, 'w', encoding='utf-8') as f: f.write(dashboard_notebook(folder))
-        print(f"dashboard http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
         cmd, env = voila_command(nb, port, a.theme)
-        try: return subprocess.call(cmd, env=env)
-        except KeyboardInterrupt: return 0
+        print(f"dashboard http://127.0.0.1:{port}/?token={env['JUPYTER_TOKEN']} (Ctrl+C to stop; never expose this port)", flush=True)
+        code = _serve(cmd + [f'--Voila.connection_dir_root={tmp}'], env)
+    if code not in (0, None): raise InputError('dashboard', f'Voila stopped with status {code}', 'a free port and a working Voila (see its log above)')
+    return 0
+
+def _port_free(port:int) -> bool:
+    "True when 127.0.0.1:`port` can be listened on (as Voila will: with SO_REUSEADDR)."
+    import socket
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try: s.bind(('127.0.0.1', port))
+        except OSError: return False
+    return True
+
+def _serve(cmd:list, env:dict) -> int|None:
+    "Run the server `cmd` until it ends; SIGTERM, SIGINT or SIGHUP to this command stop it first (Voila then stops its kernels)."
+    import signal, subprocess
+    procs, stopped = [], []
+    def stop(signum, frame):
+        stopped.append(signum)
+        if procs and procs[0].poll() is None: procs[0].send_signal(signal.SIGTERM)
+    old = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}  # before the start: no gap
+    try:
+        procs.append(proc := subprocess.Popen(cmd, env=env, start_new_session=True))  # its own session: signals come from us
+        if stopped: proc.send_signal(signal.SIGTERM)
+        code = proc.wait()
+    finally:
+        for proc in procs:
+            if proc.poll() is None: proc.terminate()
+            try: proc.wait(timeout=30)
+            except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+        for s, h in old.items(): signal.signal(s, h)
+    return None if stopped else code
 
 # %% ../nbs/07_cli.ipynb #75489150
 def _add_demo_parser(sub):

@@ -13,7 +13,8 @@ from .timeline import InputError
 
 # %% auto #0
 __all__ = ['CHARTS', 'VOILA_TEMPLATE', 'week_starts', 'week_end', 'cohort_until', 'attention_html', 'figure_png', 'chart_html',
-           'charts_html', 'problems_html', 'Dashboard', 'dashboard_notebook', 'voila_share', 'voila_command']
+           'charts_html', 'problems_html', 'Dashboard', 'dashboard_notebook', 'voila_share', 'voila_config',
+           'voila_command']
 
 # %% ../nbs/08_dashboard.ipynb #1222f126
 def week_starts(cohort, # the loaded `Cohort`
@@ -247,12 +248,18 @@ def voila_share() -> Path:
     import followup_kit
     return Path(followup_kit.__file__).parent/"share"
 
+def voila_config() -> Path:
+    "The Voilà configuration file the dashboard is served with: token, local `Host` only, kernel culling, one port."
+    return voila_share()/"voila"/"voila.json"
+
 def voila_command(notebook:str|Path, # the notebook to serve, e.g. one written from `dashboard_notebook`
                   port:int=8866, # the port on 127.0.0.1
                   theme:str="light", # "light" or "dark"
+                  token:str|None=None, # the secret the page's address must carry; a fresh random one when None
                  ) -> tuple[list[str], dict]:
-    "The command line and environment that serve `notebook` with Voilà on 127.0.0.1, fetching nothing from elsewhere."
-    import os, sys
+    "The command line and environment that serve `notebook` with Voilà on 127.0.0.1, locked by `voila_config()`; the token is `env['JUPYTER_TOKEN']`."
+    import os, secrets, sys
     paths = [str(voila_share())] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
+    env = {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths), "JUPYTER_TOKEN": token or secrets.token_urlsafe(24)}
     return ([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             f"--theme={theme}", f"--template={VOILA_TEMPLATE}"], {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)})
+             f"--Voila.config_file_paths={voila_config().parent}", f"--theme={theme}", f"--template={VOILA_TEMPLATE}"], env)
