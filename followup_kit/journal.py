@@ -17,9 +17,9 @@ from .files import write_file
 from .notes import Application, Contact, InterviewNotes, LogEntry, Question
 
 # %% auto #0
-__all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'FORMULA_STARTS', 'EVENT_COLUMNS',
-           'JournalError', 'default_path', 'Journal', 'DueStep', 'Agenda', 'read_bundle', 'spreadsheet_safe',
-           'contacts_vcard', 'sample_journal']
+__all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'BUNDLE_LIMITS', 'FORMULA_STARTS',
+           'EVENT_COLUMNS', 'JournalError', 'default_path', 'Journal', 'DueStep', 'Agenda', 'bundle_json',
+           'read_bundle', 'spreadsheet_safe', 'contacts_vcard', 'sample_journal']
 
 # %% ../nbs/02_journal.ipynb #7dc8cb64
 class JournalError(InputError):
@@ -394,17 +394,56 @@ def _bundle_error(path, field, got, wants):
     "A one-line error naming the bundle file and the field."
     return InputError(f"{Path(path).name}: {field}", got, wants)
 
-def _bundle_json(path):
-    "The parsed JSON object in the bundle at `path`."
-    try: data = json.loads(Path(path).read_text(encoding="utf-8"))
+BUNDLE_LIMITS = {"bytes": 16 * 2**20, "depth": 32}  # policy: a year of one person's journal is well under 1 MB and 8 levels deep
+
+def _bundle_bytes(path) -> bytes:
+    "The bytes of the regular file at `path`, at most `BUNDLE_LIMITS['bytes']`: a pipe, a device or a folder is refused, never read."
+    import stat
+    limit = BUNDLE_LIMITS["bytes"]
+    try: fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))  # a FIFO opens without waiting for a writer
     except FileNotFoundError: raise _bundle_error(path, "file", str(path), "an existing bundle file") from None
+    except (OSError, ValueError) as e: raise _bundle_error(path, "file", getattr(e, "strerror", None) or str(e), "a bundle file you may read") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode): raise _bundle_error(path, "file", "not a regular file", "a regular file (not a folder, pipe or device)")
+        if info.st_size > limit: raise _bundle_error(path, "file", f"{info.st_size} bytes", f"at most {limit} bytes")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, 1 << 20)): chunks.append(chunk); size += len(chunk)
+    except OSError as e: raise _bundle_error(path, "file", e.strerror or str(e), "a bundle file you may read") from None
+    finally: os.close(fd)
+    if size > limit: raise _bundle_error(path, "file", f"over {limit} bytes", f"at most {limit} bytes")
+    return b"".join(chunks)
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+def _too_deep(data, limit:int) -> bool:
+    "Whether `data` nests lists and objects deeper than `limit` (walked without recursion)."
+    todo = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit: return True
+            todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)]
+    return False
+
+def bundle_json(path:str|Path, # a bundle written by `Journal.export_json`
+               ) -> dict:
+    "The parsed JSON object in the bundle at `path`, within `BUNDLE_LIMITS`; its format and version checked, its records not."
+    limit = BUNDLE_LIMITS["depth"]
+    raw = _bundle_bytes(path)
+    try: data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError: raise _bundle_error(path, "file", "nesting too deep to read", f"at most {limit} levels") from None
     except (UnicodeDecodeError, ValueError) as e: raise _bundle_error(path, "file", str(e)[:60], "a JSON bundle written by export_json") from None
+    if _too_deep(data, limit): raise _bundle_error(path, "file", f"more than {limit} levels of nesting", f"at most {limit} levels")
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise _bundle_error(path, "format", data.get("format") if isinstance(data, dict) else type(data).__name__, repr(BUNDLE_FORMAT))
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
         raise _bundle_error(path, "schema_version", version, f"a version from 1 to {SCHEMA_VERSION}")
     return data
+
+_bundle_json = bundle_json
 
 # %% ../nbs/02_journal.ipynb #aa999926
 def _bundle_records(path, data, key, read):
@@ -434,9 +473,10 @@ def _unique(path, key, ids):
     return seen
 
 def read_bundle(path:str|Path, # a bundle written by `Journal.export_json`
+                data:dict|None=None, # its JSON when already read with `bundle_json` (the file is then not read again)
                ) -> dict:
     "The checked records of a bundle: `notes`, `applications`, `reflections`; raises naming the first problem."
-    data = _bundle_json(path)
+    data = bundle_json(path) if data is None else data
     notes = _bundle_records(path, data, "notes", InterviewNotes.from_dict)
     apps = _bundle_records(path, data, "applications", Application.from_dict)
     reflections = _bundle_records(path, data, "reflections", _read_reflection)
@@ -459,6 +499,7 @@ def _import_json(cls, path:str|Path, # a bundle written by `export_json`
     target = cls(into)
     try:
         with target._write() as con:
+            _refuse_conflicts(con, path, records)
             for n in records["notes"]: _upsert_notes(con, n)
             for i, a in enumerate(records["applications"]):
                 try: _store_application(con, a)
@@ -471,6 +512,31 @@ def _import_json(cls, path:str|Path, # a bundle written by `export_json`
     return target
 
 Journal.import_json = classmethod(_import_json)
+
+_CONFLICT = "a new id, or one the journal holds with the same content (it holds other content under this id; nothing was imported)"
+
+def _same(stored:str, record, cls) -> bool:
+    "Whether the stored JSON `stored` holds the same record as `record` (a damaged row never does)."
+    try: return cls.from_json(stored).to_dict() == record.to_dict()
+    except (InputError, ValueError, TypeError): return False
+
+def _refuse_conflicts(con, path, records):
+    "Refuse a bundle that would replace what the journal holds under the same id: an older backup, or a hostile bundle."
+    for i, n in enumerate(records["notes"]):
+        row = con.execute("SELECT body FROM notes WHERE id=?", (n.id,)).fetchone()
+        if row and not _same(row[0], n, InterviewNotes): raise _bundle_error(path, f"notes[{i}].id", n.id, _CONFLICT)
+    for i, a in enumerate(records["applications"]):
+        row = con.execute("SELECT company, role, policy, rounds FROM applications WHERE id=?", (a.id,)).fetchone()
+        if row is None: continue
+        try: rounds = json.loads(row[3])
+        except ValueError: rounds = None
+        if tuple(row[:3]) != (a.company, a.role, a.policy) or not isinstance(rounds, list) or a.rounds[:len(rounds)] != rounds:
+            raise _bundle_error(path, f"applications[{i}].id", a.id, _CONFLICT)  # a newer bundle may add rounds and log entries
+    for i, (nid, answers) in enumerate(records["reflections"].items()):
+        row = con.execute("SELECT answers FROM reflections WHERE notes_id=?", (nid,)).fetchone()
+        try: same = row is None or json.loads(row[0]) == answers
+        except ValueError: same = False
+        if not same: raise _bundle_error(path, f"reflections[{i}].notes_id", nid, _CONFLICT)
 
 # %% ../nbs/02_journal.ipynb #976cdf9f
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # first characters a spreadsheet may read as a formula
