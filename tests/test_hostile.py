@@ -205,3 +205,203 @@ def test_import_refuses_nan_fifo_and_deep_bundles(tmp_path, bundles):
     r = run("export", "--help")  # the CLI is alive; the FIFO below must not hang the API
     assert r.returncode == 0
     with pytest.raises(InputError): Journal.import_json(tmp_path / "pipe.json", into=tmp_path / "j.db")
+
+
+# --------------------------------------------------------------------------- regular expressions in linear time
+
+
+PERSON_ATTACKS = ["a," + " " * 600 + "x<", "a," + " " * 20000 + "x<", "a <" + "a@a." * 60 + "<", "<" * 5000, "," * 5000,
+                  "Dana <" + "a." * 3000 + "@example.com>", "x" * 100000]
+
+
+@pytest.mark.parametrize("text", PERSON_ATTACKS, ids=lambda t: f"{t[:8]!r}x{len(t)}")
+def test_person_parse_is_quick_and_one_line(text):
+    from followup_kit.notes import Contact
+    from followup_kit.timeline import Person
+    for parse in (Person.parse, Contact.parse):
+        try: parse(text)
+        except InputError as e: assert "\n" not in str(e) and len(str(e)) < 1000
+    r = run("plan", "--at", "2026-11-20 14:00", "--tz", "Europe/Paris", "--interviewer", text[:20000])
+    one_line(r, "--interviewer")
+
+
+def test_checker_masks_addresses_in_linear_time(tmp_path):
+    from followup_kit.messages import _masked, check_message
+    for text in ("a@" * 2000, "a@a." * 2000, "http://" * 2000, ("x" * 50 + "@") * 200 + ".com"):
+        assert len(_masked(text)) == len(text)
+        check_message(text, "thank_you_email")
+    draft = tmp_path / "draft.txt"; draft.write_text("Dear Dana,\n" + "a@" * 2000 + "\nBest regards,\nSam")
+    r = run("check", "--kind", "thank_you_email", draft)
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr[-2000:]
+
+
+def test_masked_keeps_what_the_old_pattern_masked():
+    import re
+    from followup_kit.messages import _masked
+    old = lambda t: re.sub(r"\S+@\S+\.\w+|https?://\S+|www\.\S+", lambda m: " " * len(m.group()), t)
+    for text in ["Write to dana@example.com.", "see https://example.com/x?y=1 (and www.example.com)", "a@b c@d.e f",
+                 "(dana@example.com)", "@home a@b.c.d, end", "mail:dana@example.com,then http:// x"]:
+        assert _masked(text) == old(text), text
+
+
+# --------------------------------------------------------------------------- tracebacks and half-written sets
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "d"
+    r = run("demo", "--out", out)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return out
+
+
+DAMAGE = {"rounds_not_json": "UPDATE applications SET rounds='not json' WHERE rowid=1",
+          "bad_policy": "UPDATE applications SET policy='bogus' WHERE rowid=1",
+          "answers_not_json": "UPDATE reflections SET answers='x'",
+          "no_reflections_table": "DROP TABLE reflections",
+          "notes_not_json": "UPDATE notes SET body='{' WHERE rowid=1"}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_row_never_blocks_the_backup(demo, tmp_path, damage):
+    import shutil, sqlite3
+    db = tmp_path / "j.db"; shutil.copy(demo / "sample-journal.db", db)
+    with sqlite3.connect(db) as con: con.execute(DAMAGE[damage])
+    r = run("export", "--journal", db, "--out", tmp_path / "b.json")
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "left out" in r.stderr, r.stderr[-2000:]
+    Journal.import_json(tmp_path / "b.json", into=tmp_path / "restored.db")  # what was written is a whole bundle
+    for args in (["today", "--journal", db], ["export", "--journal", db, "--format", "csv", "--out", tmp_path / "e.csv"]):
+        r = run(*args)
+        assert r.returncode in (0, 2) and "Traceback" not in r.stderr, r.stderr[-2000:]
+        if r.returncode == 2: one_line(r)
+        assert "--policy" not in r.stderr  # a flag nobody gave is never blamed
+
+
+@pytest.mark.parametrize("path", ["/dev/null", "/tmp", "/etc/hostname/j.db"])
+def test_journal_paths_that_are_not_journals(path):
+    from followup_kit.journal import JournalError
+    with pytest.raises(JournalError): Journal(path)
+    assert not Path("/dev/null-journal").exists()
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1, "10", True])
+def test_journal_timeout_must_be_seconds(tmp_path, timeout):
+    from followup_kit.journal import JournalError
+    with pytest.raises(JournalError): Journal(tmp_path / "j.db", timeout=timeout)
+
+
+LONG = "x" * 300
+
+
+@pytest.mark.parametrize("args", [
+    ["plan", "--at", "2026-11-20 14:00", "--tz", "UTC", "--format", "ics", "--out", LONG + ".ics"],
+    ["demo", "--out", LONG],
+    ["export", "--journal", LONG + ".db", "--out", "b.json"],
+    ["today", "--journal", LONG + ".db"],
+    ["check", "--kind", "thank_you_email", LONG],
+    ["dashboard", LONG],
+    ["workshop", "report", LONG],
+], ids=lambda a: a[0])
+def test_a_name_too_long_is_one_line(args, tmp_path):
+    one_line(run(*args, cwd=tmp_path))
+
+
+def test_name_too_long_for_outputs_of_a_journal_and_a_report(demo, tmp_path):
+    one_line(run("export", "--journal", demo / "sample-journal.db", "--out", tmp_path / (LONG + ".json")), "--out")
+    r = run("workshop", "report", demo / "sample-cohort", "--out", tmp_path / (LONG + ".html"))
+    one_line(r, "--out")
+    assert "loaded" not in r.stderr  # refused before the cohort was read
+
+
+def _limited(limit):
+    "A preexec_fn: files may not grow past `limit` bytes (a stand-in for a full disk: writes fail with EFBIG)."
+    def apply():
+        import resource
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_workshop_report_writes_every_output_or_none(demo, tmp_path):
+    out, csv = tmp_path / "r.html", tmp_path / "csv"; csv.mkdir()
+    r = subprocess.run([str(BIN), "workshop", "report", str(demo / "sample-cohort"), "--out", str(out), "--csv", str(csv),
+                        "--xlsx", str(tmp_path / "t.xlsx")], capture_output=True, text=True, timeout=HANG, preexec_fn=_limited(20_000))
+    assert r.returncode == 2 and "none was written" in r.stderr.splitlines()[-1], r.stderr[-2000:]
+    assert "Traceback" not in r.stderr
+    assert not out.exists() and not list(csv.iterdir()) and not (tmp_path / "t.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+
+
+def test_demo_writes_every_file_or_none(tmp_path):
+    out = tmp_path / "d"
+    r = subprocess.run([str(BIN), "demo", "--out", str(out)], capture_output=True, text=True, timeout=HANG, preexec_fn=_limited(30_000))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "none was written" in r.stderr, r.stderr[-2000:]
+    assert r.stderr.count("\n") == 1
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_journal_save_on_a_full_disk_is_a_journal_error(tmp_path):
+    code = ("import sys\nfrom datetime import datetime\nfrom followup_kit.journal import Journal, JournalError\n"
+            "from followup_kit.notes import InterviewNotes\nj = Journal(sys.argv[1])\n"
+            "try:\n    for k in range(500): j.save(InterviewNotes(f'Company {k}', 'Role', datetime(2026, 1, 5, 10), notes='x' * 5000))\n"
+            "except JournalError as e: print('JournalError', len(j.all()))\n")
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path / "j.db")], capture_output=True, text=True, timeout=HANG,
+                       preexec_fn=_limited(200_000))
+    assert r.stdout.startswith("JournalError") and "Traceback" not in r.stderr, (r.stdout, r.stderr[-2000:])
+
+
+def test_calendar_text_has_no_control_characters():
+    r = run("plan", "--at", "2026-11-20 14:00", "--tz", "UTC", "--company", "A\nB\rX-INJECT:1", "--role", "R\x1b[31m",
+            "--interviewer", "Dana\rX-EVIL:1 <dana@example.com>", "--format", "ics")
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.split("\n")
+    assert not any(l.startswith(("X-INJECT", "X-EVIL")) for l in lines)
+    raw = subprocess.run([str(BIN), "plan", "--at", "2026-11-20 14:00", "--tz", "UTC", "--company", "A\rB", "--format", "ics"],
+                         capture_output=True, timeout=HANG).stdout
+    assert raw.count(b"\r") == raw.count(b"\r\n") and b"\x1b" not in raw
+
+
+@pytest.mark.parametrize("company", ["Evil\x1b]0;pwned\x07 Ltd", "Link \x1b]8;;http://example.com\x1b\\here\x1b]8;;\x1b\\", "C1\x9b31m"])
+def test_terminal_escapes_never_reach_the_terminal(company):
+    r = run("plan", "--at", "2026-11-20 14:00", "--tz", "UTC", "--company", company)
+    assert r.returncode == 0 and "\x1b" not in r.stdout and "\x9b" not in r.stdout and "\x07" not in r.stdout
+
+
+# --------------------------------------------------------------------------- coach templates
+
+
+TEMPLATES = {
+    "mutates_data": "{{ recipient.pop('name') }}",
+    "includes_itself": "{% include 'thank_you_email.j2' %}",
+    "huge_range": "{% for i in range(10**9) %}x{% endfor %}",
+    "huge_repeat": "{{ 'a' * 2**62 }}",
+    "long_repeat": "{{ 'a' * 10**9 }}",
+    "huge_power": "{{ 2 ** 100000000 }}",
+    "long_output": "{% for i in range(1000) %}{{ 'x' * 1000 }}{% endfor %}",
+    "syntax_error": "Dear {{ recipient.first_name ,",
+    "python_escape": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+}
+
+
+@pytest.fixture(scope="module")
+def draft_args(demo):
+    j = Journal(demo / "sample-journal.db", readonly=True)
+    nid = j.all()[0].id; j.close()
+    return ["draft", "thank_you_email", "--journal", demo / "sample-journal.db", "--interview", nid]
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_a_hostile_template_is_one_line(draft_args, tmp_path, name):
+    (tmp_path / "thank_you_email.j2").write_text(TEMPLATES[name])
+    one_line(run(*draft_args, "--templates", tmp_path), "--templates")
+
+
+@pytest.mark.parametrize("kind", ["link_out", "fifo", "big_file"])
+def test_templates_are_read_only_from_inside_their_folder(draft_args, tmp_path, kind):
+    folder = tmp_path / "t"; folder.mkdir()
+    secret = tmp_path / "secret.txt"; secret.write_text("the coach's secret")
+    if kind == "link_out": (folder / "thank_you_email.j2").symlink_to(secret)
+    elif kind == "fifo": os.mkfifo(folder / "thank_you_email.j2")
+    else: (folder / "thank_you_email.j2").write_text("x" * 200_000)
+    r = run(*draft_args, "--templates", folder)
+    one_line(r, "--templates")
+    assert "secret" not in r.stdout
