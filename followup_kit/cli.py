@@ -297,6 +297,12 @@ def _port_free(port:int) -> bool:
         except OSError: return False
     return True
 
+def _die_with_parent():
+    "In the server's process, before it starts (Linux): SIGTERM when this command dies without stopping it (a SIGKILL)."
+    import ctypes, signal
+    try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError): pass
+
 def _serve(cmd:list, env:dict) -> int|None:
     "Run the server `cmd` until it ends; SIGTERM, SIGINT or SIGHUP to this command stop it first (Voila then stops its kernels)."
     import signal, subprocess
@@ -306,7 +312,8 @@ def _serve(cmd:list, env:dict) -> int|None:
         if procs and procs[0].poll() is None: procs[0].send_signal(signal.SIGTERM)
     old = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}  # before the start: no gap
     try:
-        procs.append(proc := subprocess.Popen(cmd, env=env, start_new_session=True))  # its own session: signals come from us
+        procs.append(proc := subprocess.Popen(cmd, env=env, start_new_session=True,  # its own session: signals come from us
+                                              preexec_fn=_die_with_parent if sys.platform.startswith('linux') else None))
         if stopped: proc.send_signal(signal.SIGTERM)
         code = proc.wait()
     finally:

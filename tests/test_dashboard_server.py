@@ -217,3 +217,15 @@ def test_kernels_go_back_to_their_floor_after_many_page_loads(cohort, tmp_path):
         for k in kids:
             try: os.kill(k, signal.SIGKILL)
             except ProcessLookupError: pass
+
+
+def test_a_killed_command_takes_its_server_along(dashboard):
+    "SIGKILL leaves the command no time to clean up; on Linux the server is told to stop all the same (PR_SET_PDEATHSIG)."
+    proc, url, port, tmpdir, log = dashboard
+    if not sys.platform.startswith("linux"): pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    assert get(url, timeout=120)[0] == 200
+    family = descendants(proc.pid)
+    proc.kill(); proc.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while any(alive(p) for p in family) and time.monotonic() < deadline: time.sleep(0.2)
+    assert not [p for p in family if alive(p)], "the server outlived its killed command"

@@ -405,3 +405,18 @@ def test_templates_are_read_only_from_inside_their_folder(draft_args, tmp_path, 
     r = run(*draft_args, "--templates", folder)
     one_line(r, "--templates")
     assert "secret" not in r.stdout
+
+
+def test_a_journal_this_user_cannot_write_is_read(demo, tmp_path, monkeypatch):
+    "A read-only file or folder (simulated: root may write anything) opens read-only; reading works, saving says why not."
+    import shutil
+    from followup_kit import journal
+    from followup_kit.journal import JournalError
+    db = tmp_path / "j.db"; shutil.copy(demo / "sample-journal.db", db)
+    real = os.access
+    monkeypatch.setattr(journal.os, "access", lambda p, mode, *a, **k: False if mode == os.W_OK else real(p, mode, *a, **k))
+    j = Journal(db)
+    assert j.readonly and j.all() and j.applications()
+    with pytest.raises(JournalError): j.save_reflection(j.all()[0].id, {"prep_research": 3})
+    j.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["j.db"]  # no side file was made
