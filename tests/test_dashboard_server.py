@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,12 @@ async def ws_status(url: str, host: str | None = None) -> int:
     return 101
 
 
+def ws(url: str, host: str | None = None) -> int:
+    "`ws_status` run on a loop of its own, in a thread (Playwright's sync API may hold this thread's loop)."
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, ws_status(url, host)).result(timeout=120)
+
+
 def test_nothing_without_the_token_and_nothing_for_a_foreign_host(dashboard):
     proc, url, port, _, log = dashboard
     base, token = f"http://127.0.0.1:{port}", url.split("token=")[1]
@@ -158,11 +165,11 @@ def test_nothing_without_the_token_and_nothing_for_a_foreign_host(dashboard):
         status, body, _ = get(url, host=host, timeout=120)
         assert status == 200, (host, status, log.read_text()[-2000:])
     kid = kernel_id(body)
-    ws = f"ws://127.0.0.1:{port}/api/kernels/{kid}/channels"
-    assert asyncio.run(ws_status(ws)) == 403
-    assert asyncio.run(ws_status(ws + "?token=not-the-token")) == 403
-    assert asyncio.run(ws_status(ws + f"?token={token}", host=f"evil.example.com:{port}")) == 403
-    assert asyncio.run(ws_status(ws + f"?token={token}", host=f"127.0.0.1:{port}")) == 101
+    ws_url = f"ws://127.0.0.1:{port}/api/kernels/{kid}/channels"
+    assert ws(ws_url) == 403
+    assert ws(ws_url + "?token=not-the-token") == 403
+    assert ws(ws_url + f"?token={token}", host=f"evil.example.com:{port}") == 403
+    assert ws(ws_url + f"?token={token}", host=f"127.0.0.1:{port}") == 101
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
