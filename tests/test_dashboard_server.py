@@ -159,7 +159,8 @@ def test_nothing_without_the_token_and_nothing_for_a_foreign_host(dashboard):
     assert get(base + "/api/kernels?token=not-the-token")[0] in (302, 403, 404)
     assert not kernels(proc.pid), "a kernel started for a request without the token"
     for host in ("evil.example.com", f"evil.example.com:{port}", "192.168.1.20", f"127.0.0.1.example.com:{port}"):
-        assert get(url, host=host)[0] == 403, host
+        for path in (url, base + "/voila/static/voila.js", base + "/login", base + "/api/kernels"):
+            assert get(path, host=host)[0] == 403, (host, path)
     assert not kernels(proc.pid), "a kernel started for a foreign Host"
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"):
         status, body, _ = get(url, host=host, timeout=120)

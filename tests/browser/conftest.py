@@ -46,7 +46,7 @@ from typing import Callable, Iterable
 
 import pytest
 
-from followup_kit.dashboard import VOILA_TEMPLATE, voila_config, voila_share
+from followup_kit.dashboard import VOILA_TEMPLATE, voila_command, voila_config, voila_share
 
 REPO = Path(__file__).resolve().parents[2]
 NBS = REPO / "nbs"
@@ -416,7 +416,7 @@ def voila_server(jupyter_env, tmp_path, _servers) -> Callable[..., VoilaServer]:
             dst = tmp_path / f"voila-{len(_servers)}"
             nb = copy_notebooks(nb.parent, dst) / nb.name
         argv = lambda port: [
-            sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}",
+            *voila_command(nb)[0][:3], str(nb), "--no-browser", f"--port={port}",  # Voilà behind the Host gate
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
             f"--Voila.config_file_paths={voila_config().parent}",  # token, local Host only, culling: as served
             f"--Voila.connection_dir_root={tmp_path}", f"--template={VOILA_TEMPLATE}",  # as `followup-kit dashboard` serves
