@@ -779,7 +779,8 @@ def _draft_markdown(self:Draft):
 Draft._repr_markdown_ = _draft_markdown
 
 # %% ../nbs/05_messages.ipynb #ae31a3a6
-TEMPLATE_LIMITS = {"file": 100_000, "output": 100_000, "range": 1_000, "power": 64}  # policy: a letter is a few thousand characters
+TEMPLATE_LIMITS = {"file": 100_000, "output": 100_000, "range": 1_000, "numbers": 10_000, "power": 64}  # policy: a letter is a few thousand characters
+_NUMBERS_LEFT = []  # while a template renders: how many more numbers its `range` calls may give (nested loops add up)
 
 @functools.lru_cache(maxsize=16)
 def _environment(folder):
@@ -813,6 +814,9 @@ def _environment(folder):
     def short_range(*args):
         values = range(*args)
         if len(values) > TEMPLATE_LIMITS["range"]: raise SecurityError(f"a range over {TEMPLATE_LIMITS['range']} numbers")
+        if _NUMBERS_LEFT:
+            _NUMBERS_LEFT[-1] -= len(values)
+            if _NUMBERS_LEFT[-1] < 0: raise SecurityError(f"ranges giving over {TEMPLATE_LIMITS['numbers']} numbers in all")
         return values
 
     loaders = ([FolderLoader(folder)] if folder else []) + [FileSystemLoader(str(_builtin_templates()))]
@@ -840,7 +844,9 @@ def _render(name, context, templates=None):
     from jinja2 import TemplateError, TemplateNotFound
     try:
         template = _environment(str(templates) if templates else None).get_template(name)
-        text = re.sub(r"[ \t]+\n", "\n", _bounded(template.generate(**context)))
+        _NUMBERS_LEFT.append(TEMPLATE_LIMITS["numbers"])
+        try: text = re.sub(r"[ \t]+\n", "\n", _bounded(template.generate(**context)))
+        finally: _NUMBERS_LEFT.pop()
     except TemplateNotFound: raise InputError("template", name, f"a file {name} in {templates or _builtin_templates()}") from None
     except (OSError, RecursionError, OverflowError, MemoryError) as e:  # unreadable, including itself, or too big to compute
         why = {RecursionError: "it includes itself", OverflowError: "a number too large", MemoryError: "a value too large"}.get(type(e)) or getattr(e, "strerror", None) or str(e)

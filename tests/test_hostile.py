@@ -377,6 +377,7 @@ TEMPLATES = {
     "long_repeat": "{{ 'a' * 10**9 }}",
     "huge_power": "{{ 2 ** 100000000 }}",
     "long_output": "{% for i in range(1000) %}{{ 'x' * 1000 }}{% endfor %}",
+    "nested_loops": "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}",
     "syntax_error": "Dear {{ recipient.first_name ,",
     "python_escape": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
 }
