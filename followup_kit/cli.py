@@ -89,11 +89,13 @@ def format_table(plan) -> str:
         lines.append(f"    {s.why} ({s.source})")
     return '\n'.join(lines) + '\n'
 
+_TERMINAL_UNSAFE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]')  # control characters but tab and newline; undecodable bytes
+
 def _write(out:str|None, data:str|bytes):
     "Write `data` to `out` (atomically: a failed write leaves any old file whole) or to standard output."
     if out is None:
         if isinstance(data, bytes): sys.stdout.buffer.write(data)
-        else: sys.stdout.write(data)
+        else: sys.stdout.write(_TERMINAL_UNSAFE.sub('', data))  # a company named "\x1b]0;..." must not drive the terminal
         return
     from followup_kit.files import write_file  # only when a file is asked for: `plan` stays fast
     write_file(out, data, '--out')
@@ -129,7 +131,11 @@ def _run_export(a) -> int:
     if os.path.isdir(out) or not os.path.isdir(os.path.dirname(out)): raise InputError('--out', a.out, 'a file path in an existing folder')
     if os.path.exists(out) and os.path.exists(path) and os.path.samefile(path, out):
         raise InputError('--out', a.out, 'a file other than the journal itself')
-    with open_journal(path) as j: _as('--out', getattr(j, f'export_{a.format}'), out)
+    problems = []  # a damaged row never blocks the backup: what can be read is written, the rest named
+    with open_journal(path) as j:
+        if a.format == 'json': _as('--out', j.export_json, out, problems=problems)
+        else: _as('--out', getattr(j, f'export_{a.format}'), out)
+    for p in problems: print(f"followup-kit: left out {p}", file=sys.stderr)
     print(f"{a.format:5} {out}")
     return 0
 
@@ -259,18 +265,56 @@ def _add_workshop_parser(sub):
 def _run_workshop_report(a) -> int:
     folder = _cohort_folder(a.folder)
     for flag, path in (('--out', a.out), ('--xlsx', a.xlsx)):
-        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))): raise InputError(flag, path, 'a path in an existing folder')
-    if a.csv and not os.path.isdir(a.csv): raise InputError('--csv', a.csv, 'an existing folder')
+        if path: _writable(flag, path)
+    if a.csv and not (os.path.isdir(a.csv) and os.access(a.csv, os.W_OK)): raise InputError('--csv', a.csv, 'an existing folder you may write to')
     from followup_kit.workshop import Cohort
     cohort = Cohort.from_bundles(folder, anonymize=not a.no_anonymize, progress=_Progress())
     for name, reason in cohort.problems: print(f"followup-kit: skipped {name}: {reason}", file=sys.stderr)
     if len(cohort.participants) == 0: raise InputError('FOLDER', folder, 'at least one readable bundle (every bundle was skipped)')
-    out = _as('--out', cohort.report, a.out, per_participant=a.per_participant)
-    print(f"report {out}")
-    if a.csv:
-        for p in _as('--csv', cohort.to_csv, a.csv): print(f"csv    {p}")
-    if a.xlsx: print(f"xlsx   {_as('--xlsx', cohort.to_xlsx, a.xlsx)}")
+    for line in _all_or_none(cohort, a): print(line)
     return 0
+
+def _writable(flag:str, path:str):
+    "Refuse, before any work, a path that could never be written: too long, a folder, or in a missing or read-only folder."
+    try: os.lstat(path)
+    except FileNotFoundError: pass
+    except OSError as e: raise InputError(flag, path, f'a path this system accepts ({e.strerror})') from None
+    parent = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path): raise InputError(flag, path, 'a file path, not a folder')
+    if not os.path.isdir(parent): raise InputError(flag, path, 'a path in an existing folder')
+    if not os.access(parent, os.W_OK): raise InputError(flag, path, 'a path in a folder you may write to')
+
+def _all_or_none(cohort, a) -> list[str]:
+    "Write the report, the CSV files and the workbook into temporary folders beside them, then move them all into place; on failure, none."
+    import shutil, stat, tempfile
+    given, made, moves = {'--out': a.out, '--csv': a.csv, '--xlsx': a.xlsx}, [], []
+    def staged(flag, folder):
+        try: made.append(tempfile.mkdtemp(prefix='.followup-kit-', dir=folder))
+        except OSError as e: raise InputError(flag, given[flag], f'a folder you may write to ({e.strerror or e})') from None
+        return made[-1]
+    try:
+        moves.append(('report', '--out', _as('--out', cohort.report, os.path.join(staged('--out', os.path.dirname(os.path.abspath(a.out))), 'report.html'),
+                                            per_participant=a.per_participant), a.out))
+        if a.csv: moves += [('csv   ', '--csv', p, os.path.join(a.csv, os.path.basename(p))) for p in _as('--csv', cohort.to_csv, staged('--csv', a.csv))]
+        if a.xlsx: moves.append(('xlsx  ', '--xlsx', _as('--xlsx', cohort.to_xlsx, os.path.join(staged('--xlsx', os.path.dirname(os.path.abspath(a.xlsx))), 'tables.xlsx')), a.xlsx))
+        for _, flag, src, dst in moves:  # every output is whole: now put each in place
+            try: special = not stat.S_ISREG(os.stat(dst).st_mode)
+            except FileNotFoundError: special = False
+            if special: _as(flag, _write_through, dst, src)  # a device or a pipe (/dev/stdout) is fed, never replaced
+            else:
+                try: os.replace(src, dst)
+                except OSError as e: raise InputError(flag, dst, f'a path you may write ({e.strerror or e})') from None
+    except InputError as e:
+        if e.field not in given: raise
+        raise InputError(e.field, given[e.field], f'{e.wants}; none was written') from None
+    finally:
+        for tmp in made: shutil.rmtree(tmp, ignore_errors=True)
+    return [f"{label} {dst}" for label, _, _, dst in moves]
+
+def _write_through(path, src):
+    "Copy the finished file `src` into the device or pipe at `path`."
+    from followup_kit.files import write_file
+    with open(src, 'rb') as f: write_file(path, f.read())
 
 def _add_dashboard_parser(sub):
     d = sub.add_parser('dashboard', help='the projector dashboard (Voila on 127.0.0.1)', description='Serve the cohort dashboard with Voila on 127.0.0.1.')
@@ -280,21 +324,59 @@ def _add_dashboard_parser(sub):
     d.set_defaults(run=_run_dashboard)
 
 def _run_dashboard(a) -> int:
-    import importlib.util, subprocess, tempfile
+    import importlib.util, tempfile
     folder = os.path.abspath(_cohort_folder(a.folder, empty_ok=True))  # a workshop starts with an empty hand-in folder
     from followup_kit.timeline import _parse_int
     try: port = _parse_int(a.port, '--port', 1024, 65535, 'port')
     except InputError: raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
     if importlib.util.find_spec('voila') is None:
         raise InputError('dashboard', 'no Voila installed', "pip install 'followup-kit[coach]' (it adds Voila)")
+    if not _port_free(port): raise InputError('--port', a.port, 'a free port on 127.0.0.1 (this one is in use)')
     from followup_kit.dashboard import dashboard_notebook, voila_command
     with tempfile.TemporaryDirectory(prefix='followup-kit-dashboard-') as tmp:
         nb = os.path.join(tmp, 'dashboard.ipynb')
         with open(nb, 'w', encoding='utf-8') as f: f.write(dashboard_notebook(folder))
-        print(f"dashboard http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
         cmd, env = voila_command(nb, port, a.theme)
-        try: return subprocess.call(cmd, env=env)
-        except KeyboardInterrupt: return 0
+        print(f"dashboard http://127.0.0.1:{port}/?token={env['JUPYTER_TOKEN']} (Ctrl+C to stop; never expose this port)", flush=True)
+        code = _serve(cmd + [f'--Voila.connection_dir_root={tmp}'], env)
+    if code not in (0, None): raise InputError('dashboard', f'Voila stopped with status {code}', 'a free port and a working Voila (see its log above)')
+    return 0
+
+def _port_free(port:int) -> bool:
+    "True when 127.0.0.1:`port` can be listened on (as Voila will: with SO_REUSEADDR)."
+    import socket
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try: s.bind(('127.0.0.1', port))
+        except OSError: return False
+    return True
+
+def _die_with_parent():
+    "In the server's process, before it starts (Linux): SIGTERM when this command dies without stopping it (a SIGKILL)."
+    import ctypes, signal
+    try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError): pass
+
+def _serve(cmd:list, env:dict) -> int|None:
+    "Run the server `cmd` until it ends; SIGTERM, SIGINT or SIGHUP to this command stop it first (Voila then stops its kernels)."
+    import signal, subprocess
+    procs, stopped = [], []
+    def stop(signum, frame):
+        stopped.append(signum)
+        if procs and procs[0].poll() is None: procs[0].send_signal(signal.SIGTERM)
+    old = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}  # before the start: no gap
+    try:
+        procs.append(proc := subprocess.Popen(cmd, env=env, start_new_session=True,  # its own session: signals come from us
+                                              preexec_fn=_die_with_parent if sys.platform.startswith('linux') else None))
+        if stopped: proc.send_signal(signal.SIGTERM)
+        code = proc.wait()
+    finally:
+        for proc in procs:
+            if proc.poll() is None: proc.terminate()
+            try: proc.wait(timeout=30)
+            except subprocess.TimeoutExpired: proc.kill(); proc.wait()
+        for s, h in old.items(): signal.signal(s, h)
+    return None if stopped else code
 
 # %% ../nbs/07_cli.ipynb #75489150
 def _add_demo_parser(sub):
@@ -374,11 +456,25 @@ def _demo_cohort(out, echo) -> dict:
 
 def run_demo(out='demo-output', # folder to write into (created if missing)
              echo=print) -> dict: # where progress lines go
-    "Run the main job on built-in sample data; return the paths written."
+    "Run the main job on built-in sample data; return the paths written. All of them or none: a full or read-only disk leaves `out` as it was."
+    import shutil, sqlite3, tempfile
     from pathlib import Path
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for part in (_demo_plan, _demo_journal, _demo_reflection_and_message, _demo_cohort): paths.update(part(out, echo))
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix='.followup-kit-demo-', dir=out))
+    except OSError as e: raise InputError('--out', str(out), f'a folder you may write to ({e.strerror or e})') from None
+    try:
+        say = lambda text: echo(text.replace(str(tmp), str(out)))
+        paths = {}
+        for part in (_demo_plan, _demo_journal, _demo_reflection_and_message, _demo_cohort): paths.update(part(tmp, say))
+        for name in sorted(os.listdir(tmp)):  # every file is whole: now move them in
+            if (out/name).is_dir(): shutil.rmtree(out/name)
+            os.replace(tmp/name, out/name)
+    except (OSError, sqlite3.Error, InputError) as e:
+        raise InputError('--out', str(out), f'room to write every demo file; none was written ({getattr(e, "strerror", None) or e})') from None
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+    paths = {k: out/Path(p).relative_to(tmp) for k, p in paths.items()}
     for k, p in paths.items(): echo(f"{k:8} {p}")
     return paths
 
@@ -1007,5 +1103,7 @@ def main(argv:list|None=None) -> int: # arguments (default: sys.argv[1:])
     except InputError as e:
         print(f"followup-kit: {_as_flag(e)}", file=sys.stderr); code = 2
     except BrokenPipeError: code = 0
+    except OSError as e:  # a path the system refuses (too long, a full or read-only disk) is one line, never a traceback
+        print(f"followup-kit: {e.filename or 'file'}: {e.strerror or e}", file=sys.stderr); code = 2
     if argv is None: sys.exit(code)
     return code

@@ -14,7 +14,8 @@ from .timeline import InputError
 # %% auto #0
 __all__ = ['PROJECTOR_WIDTH', 'CHARTS', 'POLL_SECONDS', 'SAMPLE_SIZE', 'SAMPLE_SEED', 'VOILA_TEMPLATE', 'week_starts', 'week_end',
            'cohort_until', 'attention_html', 'figure_png', 'chart_html', 'charts_html', 'problems_html', 'Dashboard',
-           'folder_snapshot', 'sample_banner', 'dashboard_notebook', 'voila_share', 'voila_command']
+           'folder_snapshot', 'sample_banner', 'dashboard_notebook', 'voila_share', 'voila_config', 'local_host',
+           'run_voila', 'voila_command']
 
 # %% ../nbs/08_dashboard.ipynb #1222f126
 def week_starts(cohort, # the loaded `Cohort`
@@ -356,12 +357,51 @@ def voila_share() -> Path:
     import followup_kit
     return Path(followup_kit.__file__).parent/"share"
 
+def voila_config() -> Path:
+    "The Voilà configuration file the dashboard is served with: token, local `Host` only, kernel culling, one port."
+    return voila_share()/"voila"/"voila.json"
+
+def local_host(host:str, # an HTTP `Host` header, e.g. "127.0.0.1:8866"
+              ) -> bool:
+    "Whether `host` names this machine: a loopback address (127.0.0.1, [::1]) or localhost, with or without a port."
+    import ipaddress
+    host = host or ""
+    before, _, port = host.rpartition(":")
+    for name in (host, before if port.isdigit() else ""):  # as given, then without a port
+        name = name[1:-1] if name.startswith("[") and name.endswith("]") else name
+        if name.lower() == "localhost": return True
+        try:
+            if name and ipaddress.ip_address(name).is_loopback: return True
+        except ValueError: pass
+    return False
+
+def run_voila(argv:list|None=None, # Voilà's command line (default: `sys.argv[1:]`)
+             ):
+    "Run Voilà with a gate in front of every handler, its static files included: a request whose `Host` is not `local_host` gets a 403."
+    import tornado.web
+    from voila.app import Voila
+
+    class LocalVoila(Voila):
+        def listen(self):
+            find = self.app.find_handler
+            def gate(request, **kwargs):
+                if local_host(request.host): return find(request, **kwargs)
+                return self.app.get_handler_delegate(request, tornado.web.ErrorHandler, {"status_code": 403})
+            self.app.find_handler = gate
+            super().listen()
+
+    LocalVoila.launch_instance(argv)
+
+_RUN_VOILA = "from followup_kit.dashboard import run_voila; run_voila()"  # what `python -c` runs: Voilà behind the Host gate
+
 def voila_command(notebook:str|Path, # the notebook to serve, e.g. one written from `dashboard_notebook`
                   port:int=8866, # the port on 127.0.0.1
                   theme:str="light", # "light" or "dark"
+                  token:str|None=None, # the secret the page's address must carry; a fresh random one when None
                  ) -> tuple[list[str], dict]:
-    "The command line and environment that serve `notebook` with Voilà on 127.0.0.1, fetching nothing from elsewhere."
-    import os, sys
+    "The command line and environment that serve `notebook` with Voilà on 127.0.0.1, locked by `voila_config()`; the token is `env['JUPYTER_TOKEN']`."
+    import os, secrets, sys
     paths = [str(voila_share())] + ([os.environ["JUPYTER_PATH"]] if os.environ.get("JUPYTER_PATH") else [])
-    return ([sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-             f"--theme={theme}", f"--template={VOILA_TEMPLATE}"], {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths)})
+    env = {**os.environ, "JUPYTER_PATH": os.pathsep.join(paths), "JUPYTER_TOKEN": token or secrets.token_urlsafe(24)}
+    return ([sys.executable, "-c", _RUN_VOILA, str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+             f"--Voila.config_file_paths={voila_config().parent}", f"--theme={theme}", f"--template={VOILA_TEMPLATE}"], env)

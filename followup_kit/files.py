@@ -37,8 +37,10 @@ def write_file(path:str|Path, # where the person asked for the file
               ) -> Path:
     "Write `data` to `path` whole or not at all; a path that can't be written is an `InputError` naming `field`."
     path = Path(path).expanduser()
-    if path.is_dir(): raise InputError(field, str(path), 'a file path, not a folder')
-    if not path.parent.is_dir(): raise InputError(field, str(path), 'a path in an existing folder')
+    try: is_dir, in_folder = path.is_dir(), path.parent.is_dir()
+    except OSError as e: raise InputError(field, str(path), f'a path this system accepts ({e.strerror or e})') from None  # e.g. a name too long
+    if is_dir: raise InputError(field, str(path), 'a file path, not a folder')
+    if not in_folder: raise InputError(field, str(path), 'a path in an existing folder')
     raw = data.encode(encoding) if isinstance(data, str) else bytes(data)
     try:
         mode = os.stat(path).st_mode if path.exists() else None  # through any link: /dev/stdout is a link to a pipe

@@ -17,9 +17,9 @@ from .files import write_file
 from .notes import Application, Contact, InterviewNotes, LogEntry, Profile, Question
 
 # %% auto #0
-__all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'FORMULA_STARTS', 'EVENT_COLUMNS',
-           'JournalError', 'default_path', 'Journal', 'DueStep', 'Agenda', 'read_bundle', 'spreadsheet_safe',
-           'contacts_vcard', 'sample_journal']
+__all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'BUNDLE_LIMITS', 'FORMULA_STARTS',
+           'EVENT_COLUMNS', 'JournalError', 'default_path', 'Journal', 'DueStep', 'Agenda', 'bundle_json',
+           'read_bundle', 'spreadsheet_safe', 'contacts_vcard', 'sample_journal']
 
 # %% ../nbs/02_journal.ipynb #7dc8cb64
 class JournalError(InputError):
@@ -62,9 +62,18 @@ def _refuse(path, why):
     "The error for a file that is not used: it says why and that it was left untouched."
     return JournalError("journal", str(path), f"{why} (the file was left untouched)")
 
+def _writable(path:Path) -> bool:
+    "Whether this user may change the journal at `path`: the file and its folder (for SQLite's side files) are writable."
+    return os.access(path, os.W_OK) and os.access(path.parent if str(path.parent) else ".", os.W_OK)
+
 def _is_new(path:Path) -> bool:
-    "`True` for a missing or empty file; raises for a file that is not SQLite."
-    if not path.exists() or path.stat().st_size == 0: return True
+    "`True` for a missing or empty file; raises for a file that is not SQLite, a folder, a device or a path under a file."
+    import stat
+    try: info = os.stat(path)
+    except FileNotFoundError: return True
+    except OSError as e: raise JournalError("journal", str(path), f"a journal file path ({e.strerror or e})") from None
+    if not stat.S_ISREG(info.st_mode): raise _refuse(path, "a journal file, but this is a folder or a device")
+    if info.st_size == 0: return True
     with open(path, "rb") as f: head = f.read(len(_HEADER))
     if head != _HEADER: raise _refuse(path, "a followup_kit journal, but this file is not an SQLite database")
     return False
@@ -108,9 +117,14 @@ class Journal:
                  readonly:bool=False, # open for reading only; saves raise `JournalError`
                 ):
         self.path, self.readonly, self._lock = Path(path) if path else default_path(), readonly, threading.RLock()
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout <= 3600:  # NaN fails both
+            raise JournalError("timeout", timeout, "seconds from 0 to 3600")
         new = _is_new(self.path)
         if new and readonly: raise JournalError("journal", str(self.path), "an existing journal to open read-only")
-        if new: self.path.parent.mkdir(parents=True, exist_ok=True)
+        if new:
+            try: self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e: raise JournalError("journal", str(self.path), f"a path in a folder this user can create ({e.strerror or e})") from None
+        elif not readonly and not _writable(self.path): self.readonly = readonly = True  # read it; saving says why it can't
         try: self._con = _open(self.path, timeout, readonly)
         except sqlite3.DatabaseError as e: raise _refuse(self.path, f"a readable journal, but SQLite says: {e}") from None
 
@@ -124,7 +138,8 @@ class Journal:
 # %% ../nbs/02_journal.ipynb #4d2e0aa5
 def _open(path, timeout, readonly):
     "An SQLite connection to the checked, migrated journal at `path`."
-    target = f"file:{quote(str(path.absolute()))}?mode=ro" if readonly else str(path)
+    frozen = "&immutable=1" if readonly and not os.access(path.parent if str(path.parent) else ".", os.W_OK) else ""
+    target = f"file:{quote(str(path.absolute()))}?mode=ro{frozen}" if readonly else str(path)
     con = sqlite3.connect(target, timeout=timeout, isolation_level=None, check_same_thread=False, uri=readonly)
     try:
         con.execute(f"PRAGMA busy_timeout = {int(timeout*1000)}")
@@ -156,12 +171,21 @@ def _write(self:Journal):
     with self._lock:
         try: self._con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e: raise JournalError("journal", str(self.path), f"a journal free to write, but another program holds it ({e})") from None
-        try: yield self._con
+        try:
+            yield self._con
+            self._con.execute("COMMIT")
+        except sqlite3.DatabaseError as e:  # a full disk, an I/O error, a trigger: nothing of this save is kept
+            _rollback(self._con)
+            raise JournalError("journal", str(self.path), f"a journal that can take this save; nothing was saved (SQLite says: {e})") from None
         except BaseException:
-            self._con.execute("ROLLBACK")
+            _rollback(self._con)
             raise
-        self._con.execute("COMMIT")
     _notify(self)
+
+def _rollback(con):
+    "Roll back the open transaction, if SQLite has not already."
+    try: con.execute("ROLLBACK")
+    except sqlite3.Error: pass
 
 Journal._write = _write
 
@@ -285,7 +309,10 @@ def _application(self:Journal, aid:str, # an id returned by `save_application`
     "The saved application with id `aid`, its whole log included."
     row = self._con.execute("SELECT id, company, role, policy, rounds FROM applications WHERE id=?", (aid,)).fetchone()
     if row is None: raise InputError("application id", aid, "the id of an application saved in this journal")
-    return Application(row[1], row[2], json.loads(row[4]), _stored_log(self._con, aid), row[3], row[0])
+    try: return Application(row[1], row[2], json.loads(row[4]), _stored_log(self._con, aid), row[3], row[0])
+    except ValueError as e:  # InputError or JSON: a damaged row, named by its table and id (not a flag the person never gave)
+        raise JournalError(f"applications {aid}" + (f".{e.field}" if isinstance(e, InputError) else ""),
+                           getattr(e, "got", row[4]), getattr(e, "wants", "a readable row (this one is damaged)")) from None
 
 # %% ../nbs/02_journal.ipynb #7d3916e5
 @_method
@@ -326,7 +353,17 @@ def _save_reflection(self:Journal, nid:str, # the id of the notes these answers 
 @_method
 def _reflections(self:Journal) -> dict[str, dict]:
     "Every saved set of reflection answers, by notes id."
-    return {n: json.loads(a) for n, a in self._con.execute("SELECT notes_id, answers FROM reflections ORDER BY notes_id")}
+    return {n: _read_answers(a, n) for n, a in _select(self, "SELECT notes_id, answers FROM reflections ORDER BY notes_id")}
+
+def _read_answers(text, nid):
+    "Reflection answers from their stored JSON, naming the row if it was damaged."
+    try: return json.loads(text)
+    except (TypeError, ValueError): raise JournalError(f"reflections {nid}", text, "valid JSON (this row is damaged)") from None
+
+def _select(self:Journal, sql:str) -> list:
+    "The rows of `sql`; a missing or damaged table is a `JournalError`."
+    try: return self._con.execute(sql).fetchall()
+    except sqlite3.DatabaseError as e: raise JournalError("journal", str(self.path), f"a readable journal (SQLite says: {e})") from None
 
 # %% ../nbs/02_journal.ipynb #3cd961fd
 def _store_profile(con, profile):
@@ -537,40 +574,109 @@ def _delete_notes(self:Journal, nid:str, # the id of saved notes
 BUNDLE_FORMAT = "followup_kit journal bundle"
 
 @_method
-def _bundle(self:Journal) -> dict:
-    "Everything in the journal as plain JSON values."
+def _bundle(self:Journal, problems:list|None=None, # a list: leave damaged rows out and name each here, instead of raising
+           ) -> dict:
+    "Everything in the journal as plain JSON values (with `problems`, everything that can be read)."
+    if problems is None:
+        notes, apps, reflections = self.all(), self.applications(), self.reflections()
+    else:
+        notes = _readable(problems, "notes", lambda: self.all(), lambda: [(f"notes {i}", lambda b=b, i=i: _read_notes(b, i))
+                                                                           for i, b in _select(self, "SELECT id, body FROM notes ORDER BY at_utc, id")])
+        ids = {n.id for n in notes}
+        apps = _readable(problems, "applications", lambda: self.applications(),
+                         lambda: [(f"applications {a}", lambda a=a: self.application(a)) for (a,) in _select(self, "SELECT id FROM applications ORDER BY rowid")])
+        for a in apps:
+            if lost := [r for r in a.rounds if r not in ids]: a.rounds = [r for r in a.rounds if r in ids]; problems.append(f"applications {a.id}: rounds {', '.join(lost)} left out (their notes are damaged)")
+        reflections = dict(r for r in _readable(problems, "reflections", lambda: list(self.reflections().items()),
+                                                lambda: [(f"reflections {n}", lambda n=n, t=t: (n, _read_answers(t, n))) for n, t in _select(self, "SELECT notes_id, answers FROM reflections ORDER BY notes_id")])
+                           if r[0] in ids)
     plans = []
-    for app in self.applications():
-        latest = self.latest_round(app)
-        if latest is not None: plans.append({"application_id": app.id, "notes_id": latest.id, "plan": app.plan(latest).to_dict()})
+    for app in apps:
+        try: latest = self.latest_round(app); plan = latest and app.plan(latest)
+        except ValueError as e:
+            if problems is None: raise
+            problems.append(f"applications {app.id}: no plan ({e})"); continue
+        if latest is not None: plans.append({"application_id": app.id, "notes_id": latest.id, "plan": plan.to_dict()})
     return {"format": BUNDLE_FORMAT, "schema_version": SCHEMA_VERSION, "exported_at": datetime.now(timezone.utc).isoformat(),
-            "notes": [n.to_dict() for n in self.all()], "applications": [a.to_dict() for a in self.applications()],
-            "reflections": [{"notes_id": k, "answers": v} for k, v in self.reflections().items()], "plans": plans,
+            "notes": [n.to_dict() for n in notes], "applications": [a.to_dict() for a in apps],
+            "reflections": [{"notes_id": k, "answers": v} for k, v in reflections.items()], "plans": plans,
             "profile": self.profile().to_dict(), "archived": sorted(self.archived())}
+
+def _readable(problems:list, table:str, whole, rows) -> list:
+    "`whole()` when every row reads; else each of `rows()` (label, read) that reads, the others named in `problems`."
+    try: return whole()
+    except (InputError, sqlite3.DatabaseError): pass
+    try: items = rows()
+    except InputError as e: problems.append(f"{table}: {e}"); return []
+    out = []
+    for label, read in items:
+        try: out.append(read())
+        except InputError as e: problems.append(str(e) if str(e).startswith(label) else f"{label}: {e}")
+    return out
 
 # %% ../nbs/02_journal.ipynb #682f4ce4
 @_method
 def _export_json(self:Journal, path:str|Path, # the bundle to write, e.g. "bundle.json"
+                 problems:list|None=None, # a list: write what can be read, naming each damaged row here, instead of raising
                 ) -> Path:
     "Write everything in the journal to a JSON bundle at `path`."
-    return write_file(path, json.dumps(self.bundle(), ensure_ascii=False, indent=1, default=str))  # whole or not at all
+    return write_file(path, json.dumps(self.bundle(problems), ensure_ascii=False, indent=1, default=str))  # whole or not at all
 
 # %% ../nbs/02_journal.ipynb #17fe1270
 def _bundle_error(path, field, got, wants):
     "A one-line error naming the bundle file and the field."
     return InputError(f"{Path(path).name}: {field}", got, wants)
 
-def _bundle_json(path):
-    "The parsed JSON object in the bundle at `path`."
-    try: data = json.loads(Path(path).read_text(encoding="utf-8"))
+BUNDLE_LIMITS = {"bytes": 16 * 2**20, "depth": 32}  # policy: a year of one person's journal is well under 1 MB and 8 levels deep
+
+def _bundle_bytes(path) -> bytes:
+    "The bytes of the regular file at `path`, at most `BUNDLE_LIMITS['bytes']`: a pipe, a device or a folder is refused, never read."
+    import stat
+    limit = BUNDLE_LIMITS["bytes"]
+    try: fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))  # a FIFO opens without waiting for a writer
     except FileNotFoundError: raise _bundle_error(path, "file", str(path), "an existing bundle file") from None
+    except (OSError, ValueError) as e: raise _bundle_error(path, "file", getattr(e, "strerror", None) or str(e), "a bundle file you may read") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode): raise _bundle_error(path, "file", "not a regular file", "a regular file (not a folder, pipe or device)")
+        if info.st_size > limit: raise _bundle_error(path, "file", f"{info.st_size} bytes", f"at most {limit} bytes")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, 1 << 20)): chunks.append(chunk); size += len(chunk)
+    except OSError as e: raise _bundle_error(path, "file", e.strerror or str(e), "a bundle file you may read") from None
+    finally: os.close(fd)
+    if size > limit: raise _bundle_error(path, "file", f"over {limit} bytes", f"at most {limit} bytes")
+    return b"".join(chunks)
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+def _too_deep(data, limit:int) -> bool:
+    "Whether `data` nests lists and objects deeper than `limit` (walked without recursion)."
+    todo = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit: return True
+            todo += [(v, depth + 1) for v in (value.values() if isinstance(value, dict) else value)]
+    return False
+
+def bundle_json(path:str|Path, # a bundle written by `Journal.export_json`
+               ) -> dict:
+    "The parsed JSON object in the bundle at `path`, within `BUNDLE_LIMITS`; its format and version checked, its records not."
+    limit = BUNDLE_LIMITS["depth"]
+    raw = _bundle_bytes(path)
+    try: data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except RecursionError: raise _bundle_error(path, "file", "nesting too deep to read", f"at most {limit} levels") from None
     except (UnicodeDecodeError, ValueError) as e: raise _bundle_error(path, "file", str(e)[:60], "a JSON bundle written by export_json") from None
+    if _too_deep(data, limit): raise _bundle_error(path, "file", f"more than {limit} levels of nesting", f"at most {limit} levels")
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         raise _bundle_error(path, "format", data.get("format") if isinstance(data, dict) else type(data).__name__, repr(BUNDLE_FORMAT))
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
         raise _bundle_error(path, "schema_version", version, f"a version from 1 to {SCHEMA_VERSION}")
     return data
+
+_bundle_json = bundle_json
 
 # %% ../nbs/02_journal.ipynb #aa999926
 def _bundle_records(path, data, key, read):
@@ -616,9 +722,10 @@ def _bundle_archived(path, data, app_ids):
     return set(items)
 
 def read_bundle(path:str|Path, # a bundle written by `Journal.export_json`
+                data:dict|None=None, # its JSON when already read with `bundle_json` (the file is then not read again)
                ) -> dict:
     "The checked records of a bundle: `notes`, `applications`, `reflections`, `profile`, `archived`; raises naming the first problem."
-    data = _bundle_json(path)
+    data = bundle_json(path) if data is None else data
     notes = _bundle_records(path, data, "notes", InterviewNotes.from_dict)
     apps = _bundle_records(path, data, "applications", Application.from_dict)
     reflections = _bundle_records(path, data, "reflections", _read_reflection)
@@ -642,6 +749,7 @@ def _import_json(cls, path:str|Path, # a bundle written by `export_json`
     target = cls(into)
     try:
         with target._write() as con:
+            _refuse_conflicts(con, path, records)
             for n in records["notes"]: _upsert_notes(con, n)
             for i, a in enumerate(records["applications"]):
                 try: _store_application(con, a)
@@ -657,6 +765,31 @@ def _import_json(cls, path:str|Path, # a bundle written by `export_json`
     return target
 
 Journal.import_json = classmethod(_import_json)
+
+_CONFLICT = "a new id, or one the journal holds with the same content (it holds other content under this id; nothing was imported)"
+
+def _same(stored:str, record, cls) -> bool:
+    "Whether the stored JSON `stored` holds the same record as `record` (a damaged row never does)."
+    try: return cls.from_json(stored).to_dict() == record.to_dict()
+    except (InputError, ValueError, TypeError): return False
+
+def _refuse_conflicts(con, path, records):
+    "Refuse a bundle that would replace what the journal holds under the same id: an older backup, or a hostile bundle."
+    for i, n in enumerate(records["notes"]):
+        row = con.execute("SELECT body FROM notes WHERE id=?", (n.id,)).fetchone()
+        if row and not _same(row[0], n, InterviewNotes): raise _bundle_error(path, f"notes[{i}].id", n.id, _CONFLICT)
+    for i, a in enumerate(records["applications"]):
+        row = con.execute("SELECT company, role, policy, rounds FROM applications WHERE id=?", (a.id,)).fetchone()
+        if row is None: continue
+        try: rounds = json.loads(row[3])
+        except ValueError: rounds = None
+        if tuple(row[:3]) != (a.company, a.role, a.policy) or not isinstance(rounds, list) or a.rounds[:len(rounds)] != rounds:
+            raise _bundle_error(path, f"applications[{i}].id", a.id, _CONFLICT)  # a newer bundle may add rounds and log entries
+    for i, (nid, answers) in enumerate(records["reflections"].items()):
+        row = con.execute("SELECT answers FROM reflections WHERE notes_id=?", (nid,)).fetchone()
+        try: same = row is None or json.loads(row[0]) == answers
+        except ValueError: same = False
+        if not same: raise _bundle_error(path, f"reflections[{i}].notes_id", nid, _CONFLICT)
 
 # %% ../nbs/02_journal.ipynb #976cdf9f
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # first characters a spreadsheet may read as a formula

@@ -15,9 +15,10 @@ from .timeline import InputError
 
 # %% auto #0
 __all__ = ['SEVERITIES', 'EMAIL_KINDS', 'SCRIPT_KINDS', 'WRITTEN_KINDS', 'KINDS', 'PENALTIES', 'RULES', 'CHECKS', 'UNSIGNED',
-           'PER_INTERVIEWER', 'SEVERITY_MARKS', 'Message', 'parse_message', 'Finding', 'Review', 'Rule', 'RuleBook',
-           'Facts', 'facts_from', 'register_check', 'check_message', 'review_to_json', 'format_review', 'topics_for',
-           'draft_context', 'Draft', 'draft', 'drafts', 'CoachStep', 'coach_steps', 'review_html', 'MessageCoach']
+           'TEMPLATE_LIMITS', 'PER_INTERVIEWER', 'SEVERITY_MARKS', 'Message', 'parse_message', 'Finding', 'Review',
+           'Rule', 'RuleBook', 'Facts', 'facts_from', 'register_check', 'check_message', 'review_to_json',
+           'format_review', 'topics_for', 'draft_context', 'Draft', 'draft', 'drafts', 'CoachStep', 'coach_steps',
+           'review_html', 'MessageCoach']
 
 # %% ../nbs/05_messages.ipynb #183a83b3
 _SUBJECT = re.compile(r"[ \t]*subject[ \t]*:[ \t]*(?P<subject>[^\n]*)", re.I)
@@ -281,9 +282,19 @@ def _compile(phrases:tuple):
     "One case-insensitive pattern matching any of `phrases` as whole words."
     return re.compile("|".join(f"(?<![\\w])(?:{p})(?![\\w])" for p in phrases), re.I)
 
+_LINK, _DOT_WORD = re.compile(r"(?:https?://|www\.)\S"), re.compile(r"\.\w+")
+
 def _masked(text):
-    "`text` with email addresses and web links blanked out, same length."
-    return re.sub(r"\S+@\S+\.\w+|https?://\S+|www\.\S+", lambda m: " " * len(m.group()), text)
+    "`text` with email addresses and web links blanked out, same length; one pass over each word (linear time on any input)."
+    out = []
+    for word in re.split(r"(\s+)", text):
+        cut, at = 0, word.find("@", 1)  # an address runs from the word's start to its last ".xyz" after an "@"
+        if at > 0:
+            for m in _DOT_WORD.finditer(word, at + 2): cut = m.end()
+        link = _LINK.search(word, cut)  # a link runs from "http(s)://" or "www." to the word's end
+        end = link.start() if link else len(word)
+        out.append(" " * cut + word[cut:end] + " " * (len(word) - end))
+    return "".join(out)
 
 @register_check("phrases")
 def _check_phrases(msg, rule, ctx):
@@ -958,13 +969,50 @@ def _draft_markdown(self:Draft):
 Draft._repr_markdown_ = _draft_markdown
 
 # %% ../nbs/05_messages.ipynb #ae31a3a6
+TEMPLATE_LIMITS = {"file": 100_000, "output": 100_000, "range": 1_000, "numbers": 10_000, "power": 64}  # policy: a letter is a few thousand characters
+_NUMBERS_LEFT = []  # while a template renders: how many more numbers its `range` calls may give (nested loops add up)
+
 @functools.lru_cache(maxsize=16)
 def _environment(folder):
-    "A sandboxed Jinja2 environment reading `folder` first, then the built-in templates."
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-    loaders = ([FileSystemLoader(folder)] if folder else []) + [FileSystemLoader(str(_builtin_templates()))]
-    return SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, lstrip_blocks=True, autoescape=False)
+    "A sandboxed Jinja2 environment reading `folder` first (only files inside it), then the built-in templates."
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class FolderLoader(FileSystemLoader):
+        "Reads a template only when it is a regular, small file inside the folder: a link out of it, a pipe or a huge file is refused."
+        def get_source(self, environment, template):
+            import os, stat
+            root = Path(self.searchpath[0]).resolve()
+            path = (root/template).resolve()
+            if root not in path.parents: raise TemplateError(f"{template} leads out of the template folder")
+            try: info = os.stat(path)
+            except FileNotFoundError: return super().get_source(environment, template)  # not there: the next loader's turn
+            if not stat.S_ISREG(info.st_mode): raise TemplateError(f"{template} is not a regular file")
+            if info.st_size > TEMPLATE_LIMITS["file"]: raise TemplateError(f"{template} is over {TEMPLATE_LIMITS['file']} bytes")
+            return super().get_source(environment, template)
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        "Jinja2's sandbox where data can't be changed (`recipient.pop`), ranges are short and no `*` or `**` builds a huge value."
+        intercepted_binops = frozenset(["*", "**"])
+        def call_binop(self, context, operator, left, right):
+            sizes = [len(x) for x in (left, right) if isinstance(x, (str, list, tuple))]
+            counts = [x for x in (left, right) if isinstance(x, int)]
+            if operator == "*" and sizes and counts and sizes[0] * max(counts[0], 0) > TEMPLATE_LIMITS["output"]: raise SecurityError("a value too long")
+            if operator == "**" and isinstance(right, int) and abs(right) > TEMPLATE_LIMITS["power"]: raise SecurityError("a power too large")
+            return super().call_binop(context, operator, left, right)
+
+    def short_range(*args):
+        values = range(*args)
+        if len(values) > TEMPLATE_LIMITS["range"]: raise SecurityError(f"a range over {TEMPLATE_LIMITS['range']} numbers")
+        if _NUMBERS_LEFT:
+            _NUMBERS_LEFT[-1] -= len(values)
+            if _NUMBERS_LEFT[-1] < 0: raise SecurityError(f"ranges giving over {TEMPLATE_LIMITS['numbers']} numbers in all")
+        return values
+
+    loaders = ([FolderLoader(folder)] if folder else []) + [FileSystemLoader(str(_builtin_templates()))]
+    env = Sandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined, lstrip_blocks=True, autoescape=False)
+    env.globals["range"] = short_range
+    return env
 
 # %% ../nbs/05_messages.ipynb #a9388af7
 def _builtin_templates():
@@ -972,13 +1020,27 @@ def _builtin_templates():
     import followup_kit
     return Path(followup_kit.__file__).parent / "templates"
 
+def _bounded(chunks) -> str:
+    "The rendered text, stopped with an error once it passes `TEMPLATE_LIMITS['output']` characters."
+    from jinja2.sandbox import SecurityError
+    out, size = [], 0
+    for chunk in chunks:
+        out.append(chunk); size += len(chunk)
+        if size > TEMPLATE_LIMITS["output"]: raise SecurityError(f"a draft over {TEMPLATE_LIMITS['output']} characters")
+    return "".join(out)
+
 def _render(name, context, templates=None):
     "Render template `name` with `context`; tidy blank lines and trailing spaces."
     from jinja2 import TemplateError, TemplateNotFound
     try:
         template = _environment(str(templates) if templates else None).get_template(name)
-        text = re.sub(r"[ \t]+\n", "\n", template.render(**context))
+        _NUMBERS_LEFT.append(TEMPLATE_LIMITS["numbers"])
+        try: text = re.sub(r"[ \t]+\n", "\n", _bounded(template.generate(**context)))
+        finally: _NUMBERS_LEFT.pop()
     except TemplateNotFound: raise InputError("template", name, f"a file {name} in {templates or _builtin_templates()}") from None
+    except (OSError, RecursionError, OverflowError, MemoryError) as e:  # unreadable, including itself, or too big to compute
+        why = {RecursionError: "it includes itself", OverflowError: "a number too large", MemoryError: "a value too large"}.get(type(e)) or getattr(e, "strerror", None) or str(e)
+        raise InputError("template", str(Path(templates or _builtin_templates())/name), f"a Jinja2 template that renders ({why})") from None
     except (TemplateError, UnicodeDecodeError) as e:  # a template of the user's own that Jinja2 cannot read or render
         where = getattr(e, "filename", None) or str(Path(templates or _builtin_templates())/name)
         line = f", line {e.lineno}" if getattr(e, "lineno", None) else ""

@@ -41,7 +41,7 @@ _PHONE = re.compile(r"\+?[0-9 ()./-]+")
 def _email(name, value):
     "An email address like `dana@example.com`, or `None`."
     text = _optional(name, value)
-    if text is not None and not _EMAIL.fullmatch(text): raise InputError(name, value, "an email address like dana@example.com")
+    if text is not None and (len(text) > 254 or not _EMAIL.fullmatch(text)): raise InputError(name, value, "an email address like dana@example.com")
     return text
 
 def _phone(name, value):

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # %% auto #0
-__all__ = ['CHANNELS', 'COMPANY_STYLES', 'ATTEMPT_KINDS', 'CALL_KINDS', 'THANK_YOU_CEILING_HOURS', 'THANK_YOU_FLOOR_HOURS',
-           'POLICIES', 'STEP_KINDS', 'EVENT_KINDS', 'CLOSING_EVENTS', 'Step', 'VERDICTS', 'InputError', 'get_zone',
-           'supported_countries', 'check_country', 'public_holidays', 'WorkCalendar', 'Person', 'Interview', 'Policy',
-           'Event', 'step_verdict', 'thank_you_due', 'Plan', 'plan_followups', 'to_dict', 'Due', 'due', 'to_frame',
-           'to_ics', 'plot', 'plan_frame', 'sample_interview']
+__all__ = ['PERSON_MAX', 'CHANNELS', 'COMPANY_STYLES', 'ATTEMPT_KINDS', 'CALL_KINDS', 'THANK_YOU_CEILING_HOURS',
+           'THANK_YOU_FLOOR_HOURS', 'POLICIES', 'STEP_KINDS', 'EVENT_KINDS', 'CLOSING_EVENTS', 'Step', 'VERDICTS',
+           'InputError', 'get_zone', 'supported_countries', 'check_country', 'public_holidays', 'WorkCalendar',
+           'Person', 'Interview', 'Policy', 'Event', 'step_verdict', 'thank_you_due', 'Plan', 'plan_followups',
+           'to_dict', 'Due', 'due', 'to_frame', 'to_ics', 'plot', 'plan_frame', 'sample_interview']
 
 # %% ../nbs/00_timeline.ipynb #6dede926
 class InputError(ValueError):
@@ -159,7 +159,19 @@ _calendars = {}
 
 # %% ../nbs/00_timeline.ipynb #ce13c00b
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-_PERSON = re.compile(r"^\s*(?P<name>[^<>,]+?)\s*(?:,\s*(?P<title>[^<>]+?)\s*)?(?:<(?P<email>[^<>]*)>)?\s*$")
+PERSON_MAX = 400  # characters in "Name, Title <email>": a long name, a long title and the longest address fit
+
+def _split_person(text:str) -> dict|None:
+    "`{name, title, email}` from \"Name\", \"Name <email>\" or \"Name, Title <email>\"; None for any other shape. Linear time, no regex."
+    s, email = text.strip(), None
+    if s.endswith(">"):
+        start = s.rfind("<")
+        if start < 0: return None
+        s, email = s[:start].strip(), s[start + 1:-1]
+    if "<" in s or ">" in s or (email and ">" in email): return None
+    name, comma, title = (part.strip() for part in s.partition(","))
+    if not name: return None
+    return {"name": name, "title": title or None, "email": email}
 
 class Person(namedtuple('Person', 'name title email phone', defaults=(None, None, None))):
     "Someone met at the interview: what their business card says."
@@ -171,7 +183,7 @@ class Person(namedtuple('Person', 'name title email phone', defaults=(None, None
                 phone:str|None=None): # phone number
         name = name.strip() if isinstance(name, str) else name
         if not name or not isinstance(name, str): raise InputError('name', name, "the person's name")
-        if email and not _EMAIL.fullmatch(email): raise InputError('email', email, "an address like dana@example.com")
+        if email and (len(email) > 254 or not _EMAIL.fullmatch(email)): raise InputError('email', email, "an address like dana@example.com")
         return super().__new__(cls, name, title or None, email or None, phone or None)
 
     @classmethod
@@ -179,9 +191,9 @@ class Person(namedtuple('Person', 'name title email phone', defaults=(None, None
               text:str, # "Name", "Name <email>" or "Name, Title <email>"
               field:str='interviewer'): # the field to name in an error
         "A `Person` from the short form people type."
-        m = _PERSON.match(text or '')
-        wants = '"Name", "Name <name@example.com>" or "Name, Title <name@example.com>"'
-        if not m: raise InputError(field, text, wants)
+        wants = f'"Name", "Name <name@example.com>" or "Name, Title <name@example.com>", at most {PERSON_MAX} characters'
+        m = _split_person(text) if isinstance(text, str) and len(text) <= PERSON_MAX else None
+        if not m: raise InputError(field, text if not isinstance(text, str) or len(text) <= PERSON_MAX else f"{len(text)} characters", wants)
         try: return cls(m['name'], m['title'], m['email'])
         except InputError: raise InputError(field, text, wants) from None
 
@@ -792,6 +804,13 @@ def _uid(iv:Interview, step_id:str) -> str:
     key = f"{iv.start.isoformat()}|{iv.company}|{iv.role}|{step_id}"
     return hashlib.sha1(key.encode()).hexdigest()[:20] + '@followup-kit'
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but tab and newline: CR, escapes, ...
+
+def _ics_text(text:str, lines:bool=False) -> str:
+    "`text` safe for a calendar field: no control characters (a bare CR could start a line of its own), on one line unless `lines`."
+    text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
+    return text if lines else text.replace("\n", " ").replace("\t", " ")
+
 @_method(Plan)
 def to_ics(self,
            stamp:datetime|None=None) -> bytes: # DTSTAMP for every event (default: now, UTC)
@@ -801,16 +820,16 @@ def to_ics(self,
     iv, cal = self.interview, Calendar()
     cal.add('prodid', '-//followup_kit//follow-up plan//EN'); cal.add('version', '2.0')
     cal.add('calscale', 'GREGORIAN'); cal.add('method', 'PUBLISH')
-    cal.add('x-wr-calname', f"Follow-up: {iv.role or 'interview'} at {iv.company or '?'}")
+    cal.add('x-wr-calname', _ics_text(f"Follow-up: {iv.role or 'interview'} at {iv.company or '?'}"))
     for s in self.steps:
         ev = VEvent()
         ev.add('uid', _uid(iv, s.id)); ev.add('dtstamp', stamp); ev.add('sequence', len(self.events))
-        ev.add('summary', s.title + (' (done)' if s.status == 'done' else ''))
+        ev.add('summary', _ics_text(s.title + (' (done)' if s.status == 'done' else '')))
         ev.add('dtstart', s.earliest); ev.add('dtend', min(s.due, s.earliest + timedelta(minutes=30)))
-        ev.add('description', f"{s.why}\nDue by {_when(s.due)} ({iv.tz}).\nSource: {s.source}.")
+        ev.add('description', _ics_text(f"{s.why}\nDue by {_when(s.due)} ({iv.tz}).\nSource: {s.source}.", lines=True))
         ev.add('categories', [s.kind]); ev.add('status', 'CANCELLED' if s.status == 'cancelled' else 'CONFIRMED')
         if s.status == 'pending':
-            al = Alarm(); al.add('action', 'DISPLAY'); al.add('description', s.title)
+            al = Alarm(); al.add('action', 'DISPLAY'); al.add('description', _ics_text(s.title))
             al.add('trigger', timedelta(minutes=-self.policy.reminder_minutes)); ev.add_component(al)
         cal.add_component(ev)
     cal.add_missing_timezones()

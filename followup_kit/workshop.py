@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from .timeline import ATTEMPT_KINDS, InputError, Policy
 from .notes import OUTCOMES, Application, Contact, InterviewNotes, LogEntry, Question, SCHEMA_VERSION
-from .journal import BUNDLE_FORMAT, read_bundle, spreadsheet_safe
+from .journal import BUNDLE_FORMAT, bundle_json, read_bundle, spreadsheet_safe
 from .files import write_file
 
 # %% auto #0
-__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'PLAIN_WORDS', 'FALLING_POINTS', 'RECENT_DAYS', 'FONT', 'SILENCE_DAYS',
+__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'TABLE_YEARS', 'PLAIN_WORDS', 'FALLING_POINTS', 'RECENT_DAYS', 'FONT', 'SILENCE_DAYS',
            'normalise_identity', 'pseudonym_key', 'participant_name', 'company_label', 'cohort_salt', 'sample_cohort',
            'Cohort', 'plain', 'plural', 'rule_value', 'chart_title', 'chart_svg']
 
@@ -293,8 +293,8 @@ def _round_plans(app, rounds):
 # %% ../nbs/06_workshop.ipynb #88112f64
 def _bundle_rows(path:Path, anonymize:bool, salt:bytes) -> dict:
     "Plain rows for one bundle, names and free text left out when `anonymize`; or its problem."
-    try: records, raw = read_bundle(path), json.loads(Path(path).read_text(encoding="utf-8"))
-    except InputError as e: return {"file": Path(path).name, "problem": str(e)}
+    try: raw = bundle_json(path); records = read_bundle(path, raw)  # read once: a regular file within BUNDLE_LIMITS
+    except InputError as e: return {"file": Path(path).name, "problem": _bundle_reason(e, path, anonymize)}
     name = participant_name(path, raw)
     out = {"file": Path(path).name, "key": pseudonym_key(name, salt), "name": name, "problems": [],
            "applications": [], "interviews": [], "steps": [], "events": [], "scores": []}
@@ -308,7 +308,23 @@ def _bundle_rows(path:Path, anonymize:bool, salt:bytes) -> dict:
     out["exported_at"] = now if raw.get("exported_at") else None  # attention judges this bundle's steps at its export
     for nid, answers in records["reflections"].items():
         _score_rows(out, answers, notes[nid], app_of.get(nid), now, hid("i-", nid), anonymize)
+    if (table := _out_of_range(out)): return {"file": out["file"], "problem": f"{table}: a date outside {TABLE_YEARS[0]}-{TABLE_YEARS[1]}, which the tables cannot hold"}
     return out
+
+TABLE_YEARS = (1678, 2261)  # the years a pandas time column holds (nanoseconds); a bundle with a time outside them is a problem
+
+def _out_of_range(out) -> str|None:
+    "The first table of a bundle's rows holding a date outside `TABLE_YEARS`, or None."
+    for table in ("interviews", "steps", "events", "scores"):
+        for row in out[table]:
+            if any(isinstance(y := getattr(v, "year", None), int) and not TABLE_YEARS[0] <= y <= TABLE_YEARS[1] for v in row): return table
+    return None
+
+def _bundle_reason(e:InputError, path, anonymize:bool) -> str:
+    "Why a bundle could not be read, without its file name; when names must stay out, the field and what it wants, never the value."
+    prefix = f"{Path(path).name}: "
+    field = e.field[len(prefix):] if e.field.startswith(prefix) else e.field
+    return f"{field}: not valid; wants {e.wants}" if anonymize else str(InputError(field, e.got, e.wants))
 
 def _exported_at(raw) -> datetime:
     try: return datetime.fromisoformat(raw["exported_at"])
@@ -392,8 +408,10 @@ def _participants(results, anonymize):
 
 # %% ../nbs/06_workshop.ipynb #fb44165d
 def _step_kind(step):
-    "The plan step kind behind a logged step id: `status_email.2` -> `status_email`, `thank_you_email:dana` -> `thank_you_email`."
-    return step.str.split(":").str[0].str.replace(r"\.\d+$", "", regex=True).astype("str")
+    "The plan step kind behind a logged step id: `status_email.2` -> `status_email`, `thank_you_email:dana` -> `thank_you_email`; any other text -> `other`."
+    from followup_kit.timeline import STEP_KINDS
+    kind = step.str.split(":").str[0].str.replace(r"\.\d+$", "", regex=True)
+    return kind.where(kind.isna() | kind.isin(STEP_KINDS), "other").astype("str")  # a logged step is free text: only known kinds leave
 
 def _local_day(at, tz):
     "Each time's calendar day in its own time zone, as a naive midnight."
@@ -465,19 +483,30 @@ def _from_bundles(cls, paths_or_folder, # a folder of bundles, a list of bundle 
     "Load participants' journal bundles into a `Cohort`; bad bundles land in `problems`."
     with tempfile.TemporaryDirectory() as tmp:
         paths, folder = _sources(paths_or_folder, tmp)
-        problems = []
+        paths, problems = _inside(paths, folder)
         if salt is None:
             salt, warning = cohort_salt(folder)
             if warning: problems.append((SALT_FILE, warning))
         results, seen = [], {}
         for r in _read_all(paths, anonymize, salt, progress):
-            if "problem" in r: problems.append((r["file"], r["problem"].split(": ", 1)[-1] if r["problem"].startswith(r["file"]) else r["problem"])); continue
-            if r["key"] in seen: problems.append((r["file"], f"the same participant as {seen[r['key']]}; left out")); continue
+            if "problem" in r: problems.append((r["file"], r["problem"])); continue
+            if r["key"] in seen:
+                problems.append((r["file"], "the same participant as another bundle; left out" if anonymize else f"the same participant as {seen[r['key']]}; left out"))
+                continue
             seen[r["key"]] = r["file"]; results.append(r)
             problems += [(r["file"], p) for p in r["problems"]]
     return _cohort(results, problems, anonymize)
 
 Cohort.from_bundles = classmethod(_from_bundles)
+
+def _inside(paths, folder):
+    "The paths to read, and a problem for each link that leads out of `folder` (not followed)."
+    if folder is None: return paths, []
+    root, keep, problems = Path(folder).resolve(), [], []
+    for p in paths:
+        if p.is_symlink() and root not in p.resolve().parents: problems.append((p.name, "a link that leads out of the folder; not followed"))
+        else: keep.append(p)
+    return keep, problems
 
 # %% ../nbs/06_workshop.ipynb #b1e0c0a2
 PLAIN_WORDS = {"thank_you_email": "thank-you email", "reply_to_invitation": "reply to an invitation",

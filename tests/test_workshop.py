@@ -100,8 +100,10 @@ def test_bad_bundles_are_named_with_a_reason_and_the_rest_load(tmp_path):
         assert isinstance(reason, str) and reason.strip() and "\n" not in reason, (f, reason)
         assert "Traceback" not in reason
     reasons = dict(cohort.problems)
-    assert reasons["wrong-format.json"].startswith("format: got")
-    assert reasons["missing-fields.json"].startswith("notes[0].at: got None")
+    assert reasons["wrong-format.json"].startswith("format: not valid; wants")  # anonymised: the field, never the value
+    assert "someone else" not in reasons["wrong-format.json"]
+    assert reasons["missing-fields.json"].startswith("notes[0].at: not valid")
+    assert dict(Cohort.from_bundles(folder, anonymize=False).problems)["wrong-format.json"].startswith("format: got")
     for f in ("malformed.json", "empty.json", "not-json.json", "picture.json"): assert "JSON bundle" in reasons[f], reasons[f]
 
 

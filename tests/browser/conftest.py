@@ -17,7 +17,9 @@ Fixture API (all function-scoped unless noted):
 - `jupyter_env` (session): `JupyterEnv` with `.env` (dict for subprocesses) and its directories.
 - `notebook_dir`: a tmp copy of `nbs/` (a `Path`), the usual root for servers.
 - `voila_server(notebook, *, copy=True, args=(), timeout=90) -> VoilaServer`: a factory.
-  `server.open(page)` loads the rendered notebook; `server.problems(page)` lists error text.
+  `server.open(page)` loads the rendered notebook (its address carries `server.token`, the secret
+  the dashboard's server demands, as `followup-kit dashboard` prints it); `server.problems(page)`
+  lists error text.
 - `lab_server(root_dir=None, *, settings=None, args=(), timeout=90) -> LabServer`: a factory.
   `nb = server.open(page, "00_timeline.ipynb")` gives a `LabNotebook` with `run_all()`,
   `wait_idle()`, `cell(i)`, `output(i)`, `errors()`, `to_json()`, `kernel_exec(code)`.
@@ -29,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -43,7 +46,7 @@ from typing import Callable, Iterable
 
 import pytest
 
-from followup_kit.dashboard import VOILA_TEMPLATE, voila_share
+from followup_kit.dashboard import VOILA_TEMPLATE, voila_command, voila_config, voila_share
 
 REPO = Path(__file__).resolve().parents[2]
 NBS = REPO / "nbs"
@@ -371,12 +374,14 @@ ERROR_MARKERS = ("There was an error when executing cell", "Traceback (most rece
 
 
 class VoilaServer(Server):
-    "Voilà rendering a single notebook at `url`."
+    "Voilà rendering a single notebook at `url`, locked by the secret `token` (as `followup-kit dashboard` serves it)."
+
+    token: str = ""
 
     def open(self, page, timeout: float = 120_000):
         "Load the rendered notebook (Voilà answers once every cell has run) and return `page`."
         try:
-            resp = page.goto(self.url + "/", timeout=timeout, wait_until="load")
+            resp = page.goto(f"{self.url}/?token={self.token}", timeout=timeout, wait_until="load")
         except Exception as e:
             raise AssertionError(self.failure(f"Voilà page did not load: {e}")) from e
         assert resp is not None and resp.ok, self.failure(f"Voilà answered {resp and resp.status}")
@@ -411,13 +416,17 @@ def voila_server(jupyter_env, tmp_path, _servers) -> Callable[..., VoilaServer]:
             dst = tmp_path / f"voila-{len(_servers)}"
             nb = copy_notebooks(nb.parent, dst) / nb.name
         argv = lambda port: [
-            sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={port}",
+            *voila_command(nb)[0][:3], str(nb), "--no-browser", f"--port={port}",  # Voilà behind the Host gate
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--show_tracebacks=True",
+            f"--Voila.config_file_paths={voila_config().parent}",  # token, local Host only, culling: as served
             f"--Voila.connection_dir_root={tmp_path}", f"--template={VOILA_TEMPLATE}",  # as `followup-kit dashboard` serves
             *args]
-        env = {**jupyter_env.env, "JUPYTER_PATH": str(voila_share())}  # where Voilà finds that template
+        token = secrets.token_urlsafe(24)
+        env = {**jupyter_env.env, "JUPYTER_PATH": str(voila_share()),  # where Voilà finds that template
+               "JUPYTER_TOKEN": token}
         srv = start_server("voila", argv, env=env, cwd=nb.parent, log_dir=tmp_path,
                            ready_path="/voila/static/voila.js", timeout=timeout, servers=_servers, cls=VoilaServer)
+        srv.token = token
         return srv
     return start
 
