@@ -409,10 +409,28 @@ def _run_draft(a) -> int:
     else: _write(None, '\n\n-----\n\n'.join(d.text for d in out) + '\n')
     return 0
 
+# %% ../nbs/07_cli.ipynb #26266825
+def _add_handin_parser(sub):
+    p = sub.add_parser('handin', help="send your journal's bundle to your coach (anonymised)",
+                       description="Hand your journal in to your coach: the workshop's hand-in folder on the hub, else --to.")
+    p.add_argument('--journal', help='your journal file (default: ~/.followup_kit/journal.db, or $FOLLOWUP_KIT_HOME)')
+    p.add_argument('--to', help="a folder or a .json file (default: the workshop's hand-in folder, $FOLLOWUP_KIT_HANDIN)")
+    p.add_argument('--no-anonymize', action='store_true', help='keep names, companies and notes in the bundle')
+    p.set_defaults(run=_run_handin)
+
+def _run_handin(a) -> int:
+    from followup_kit.journal import default_path
+    from followup_kit.handin import hand_in
+    with open_journal(a.journal or str(default_path())) as j:
+        try: out = hand_in(j, a.to, anonymize=not a.no_anonymize)
+        except InputError as e: raise InputError('--to' if e.field == 'dest' else e.field, e.got, e.wants) from None
+    print(f"handed in {out}" + (" (with names)" if a.no_anonymize else " (anonymised)"))
+    return 0
+
 # %% ../nbs/07_cli.ipynb #7cc1fa31
 _COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser, 'export': _add_export_parser,
              'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
-             'demo': _add_demo_parser}
+             'demo': _add_demo_parser, 'handin': _add_handin_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
     "The `followup-kit` argument parser with every subcommand (or just `only`)."
