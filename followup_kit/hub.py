@@ -139,7 +139,7 @@ HANDIN={handin}
 COACH={coach}
 SOURCE={source}
 
-install() {{
+install_software() {{
   local missing=()
   python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
   command -v npm >/dev/null || missing+=(nodejs npm)
@@ -167,7 +167,7 @@ account() {{  # a Unix user with a private home; a password (on the slips) only 
   chmod 0700 "$(getent passwd "$name" | cut -d: -f6)"
 }}
 
-accounts() {{
+make_accounts() {{
   install -d -m 0700 "$HERE/state"
   touch "$HERE/state/passwords.txt" && chmod 0600 "$HERE/state/passwords.txt"
   account "$COACH"
@@ -185,9 +185,9 @@ accounts() {{
 }}
 
 case "${{1:-all}}" in
-  install) install ;;
-  accounts) accounts ;;
-  all) install; accounts ;;
+  install) install_software ;;
+  accounts) make_accounts ;;
+  all) install_software; make_accounts ;;
   *) echo "usage: bash setup.sh [install|accounts]" >&2; exit 2 ;;
 esac
 echo "Start the hub:  $VENV/bin/jupyterhub -f $HERE/jupyterhub_config.py   (as root; participants open http://THIS-MACHINE:{port}/)"
