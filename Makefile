@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab sync-check lessons pytest bench docs-check clean
+.PHONY: demo test lab sync-check lessons pytest bench docs-check clean hub-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lessons: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+hub-test: $(STAMP)  # the workshop JupyterHub test alone (root; see .ci/run for what it needs); `make test` runs it too
+	$(BIN)/python -m pytest tests/browser/test_hub.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab nbs $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -148,7 +148,6 @@ install_software() {{
   fi
   command -v configurable-http-proxy >/dev/null || npm install -g --silent configurable-http-proxy
   [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q "$SOURCE"
   chmod -R a+rX "$VENV"
 }}

@@ -69,16 +69,18 @@ def _processes_of(uids: set) -> list[int]:
     return out
 
 
-def _rss_kib(pids) -> int:
-    "Resident memory of `pids`, in KiB (VmRSS; shared pages counted in each, so an upper bound)."
-    total = 0
+def _memory_kib(pids) -> dict:
+    """Memory of `pids` in KiB: `rss` (VmRSS summed: shared pages counted in each process, an upper bound) and `pss`
+    (proportional set size summed: each shared page split among the processes sharing it)."""
+    out = {"rss": 0, "pss": 0}
     for pid in pids:
-        try:
-            m = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
-            total += int(m.group(1)) if m else 0
-        except OSError:
-            pass
-    return total
+        for key, file, field in (("rss", "status", "VmRSS:"), ("pss", "smaps_rollup", "Pss:")):
+            try:
+                m = re.search(rf"^{field}\s+(\d+) kB", Path(f"/proc/{pid}/{file}").read_text(), re.M)
+                out[key] += int(m.group(1)) if m else 0
+            except OSError:
+                pass
+    return out
 
 
 def _remove_users(names):
@@ -201,7 +203,7 @@ def _participant(browser, hub: Hub, name: str, memory: dict):
     button.click()
     status = page.locator(".fk-handin").get_by_text("Sent anonymised")
     status.wait_for(timeout=UI_TIMEOUT)
-    memory[name] = _rss_kib(_processes_of({hub.uid(name)}))
+    memory[name] = _memory_kib(_processes_of({hub.uid(name)}))
     return page
 
 
@@ -250,11 +252,11 @@ def test_a_room_on_the_hub(browser, hub):
         "c = Cohort.from_bundles(os.environ['FOLLOWUP_KIT_HANDIN'])\n"
         "print(json.dumps({'participants': len(c.participants), 'interviews': len(c.interviews), 'problems': c.problems}))"))
     assert seen == {"participants": 3, "interviews": 3, "problems": []}, seen
-    memory["coach"] = _rss_kib(_processes_of({hub.uid(hub.coach)}))
+    memory["coach"] = _memory_kib(_processes_of({hub.uid(hub.coach)}))
 
     hub_pids = [hub.proc.pid, *_descendants(hub.proc.pid)]
     users = {hub.uid(n) for n in [hub.coach, *hub.people]}
-    memory["hub, proxy and culler"] = _rss_kib([p for p in hub_pids if p not in _processes_of(users)])
+    memory["hub, proxy and culler"] = _memory_kib([p for p in hub_pids if p not in _processes_of(users)])
     if os.environ.get("FOLLOWUP_KIT_HUB_MEMORY"):
         Path(os.environ["FOLLOWUP_KIT_HUB_MEMORY"]).write_text(json.dumps(memory, indent=1))
 
