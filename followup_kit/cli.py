@@ -6,12 +6,15 @@ Docs: https://example.github.io/followup_kit/cli.html.md"""
 
 # %% ../nbs/07_cli.ipynb #525e345e
 from __future__ import annotations
-import argparse, json, os, sys
+import argparse, json, os, re, sys
 from .timeline import InputError, Interview, Person, Event, EVENT_KINDS, plan_followups
 
 # %% auto #0
-__all__ = ['DEMO_NOW', 'SAMPLE_ANSWERS', 'parse_event', 'interview_from_args', 'format_table', 'format_agenda', 'agenda_to_dict',
-           'format_score', 'run_demo', 'read_text_arg', 'open_journal', 'notes_and_plan', 'build_parser', 'main']
+__all__ = ['DEMO_NOW', 'SAMPLE_ANSWERS', 'NOTES_TEMPLATE', 'LOG_WORDS', 'parse_event', 'interview_from_args', 'format_table',
+           'format_agenda', 'agenda_to_dict', 'format_score', 'run_demo', 'read_text_arg', 'open_journal',
+           'notes_and_plan', 'interview_of', 'journal_path', 'journal_for_writing', 'find_application',
+           'format_profile', 'notes_template', 'read_notes_file', 'application_rows', 'format_applications',
+           'plan_changes', 'build_parser', 'main']
 
 # %% ../nbs/07_cli.ipynb #1b297a92
 class _Parser(argparse.ArgumentParser):
@@ -22,7 +25,7 @@ class _Parser(argparse.ArgumentParser):
 _FLAGS = {'start': '--at', 'tz': '--tz', 'duration': '--duration', 'country': '--country', 'response_days': '--response-days',
           'response_by': '--response-by', 'interviewer': '--interviewer', 'name': '--interviewer', 'email': '--interviewer',
           'contact': '--contact', 'channel': '--channel', 'company_style': '--company-style', 'policy': '--policy',
-          'event': '--event', 'new_date': '--event', 'now': '--now', 'template': '--templates'}
+          'event': '--event', 'new_date': '--event', 'now': '--now', 'template': '--templates', 'journal': '--journal'}
 
 def _as_flag(e:InputError) -> InputError:
     "`e` with the core's field name replaced by the command-line flag."
@@ -153,20 +156,71 @@ def agenda_to_dict(agenda, # an `Agenda`, as `Journal.today(now)` returns it
 def _add_today_parser(sub):
     p = sub.add_parser('today', help='what is due today and what is overdue, across your journal',
                        description="What you owe anyone today: the steps due and overdue in every application's plan.")
-    p.add_argument('--journal', help='your journal file (default: ~/.followup_kit/journal.db, or $FOLLOWUP_KIT_HOME)')
-    p.add_argument('--at', help='look from this moment instead of now, e.g. "2026-11-23 09:00" (local time unless it has an offset)')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.add_argument('--at', help='look from this moment instead of now, e.g. "2026-11-23 09:00" (your profile\'s zone unless it has an offset)')
     p.add_argument('--format', default='table', choices=['table', 'json'], help='output format')
+    p.add_argument('--json', action='store_const', dest='format', const='json', help='the same as --format json')
     p.set_defaults(run=_run_today)
 
 def _run_today(a) -> int:
-    from datetime import datetime
-    from followup_kit.journal import default_path
+    from followup_kit.journal import Agenda
+    from followup_kit.notes import Profile
     from followup_kit.timeline import _parse_when
-    now = datetime.now() if a.at is None else _parse_when(a.at, '--at')
-    if now.tzinfo is None: now = now.astimezone()  # a naive moment is this machine's local time
-    with open_journal(a.journal or str(default_path())) as j: agenda = j.today(now)
+    when = None if a.at is None else _parse_when(a.at, '--at')
+    j = _journal_or_none(a)  # no journal yet at the default place: nothing is due
+    if j is None: agenda = Agenda(_moment(when, Profile()), [])
+    else:
+        with j: agenda = j.today(_moment(when, j.profile()))
     _write(None, json.dumps(agenda_to_dict(agenda), indent=2, ensure_ascii=False) + '\n' if a.format == 'json' else format_agenda(agenda))
     return 0
+
+# %% ../nbs/07_cli.ipynb #b24008d8
+def _add_guide_parser(sub):
+    p = sub.add_parser('guide', help='copy the guide pages into your workspace', description='Write the four guide pages into your workspace folder (never over a page you changed).')
+    p.add_argument('--dir', help='the workspace folder (default: ~/followup-kit, or $FOLLOWUP_KIT_WORKSPACE)')
+    p.set_defaults(run=_run_guide)
+
+def _run_guide(a) -> int:
+    from followup_kit.guide import write_pages
+    for copy in write_pages(a.dir): print(f"{copy.action:9} {copy.path}")
+    return 0
+
+def _add_lab_parser(sub):
+    p = sub.add_parser('lab', help='open the guide in JupyterLab (127.0.0.1, with a token)',
+                       description='Write the guide pages into your workspace and open JupyterLab there, at page 1.')
+    p.add_argument('--dir', help='the workspace folder (default: ~/followup-kit, or $FOLLOWUP_KIT_WORKSPACE)')
+    p.add_argument('--port', default='8888', help='port on 127.0.0.1 (default 8888)')
+    p.add_argument('--no-browser', action='store_true', help="don't open a browser tab; open the printed address yourself")
+    p.set_defaults(run=_run_lab)
+
+
+# %% ../nbs/07_cli.ipynb #7eeb5aa3
+def _free_port(port:int) -> int:
+    "`port` if nothing listens on 127.0.0.1 there, else an `InputError` naming `--port`."
+    import socket
+    with socket.socket() as s:
+        try: s.bind(('127.0.0.1', port))
+        except OSError: raise InputError('--port', port, 'a free port (another program is using this one)') from None
+    return port
+
+def _run_lab(a) -> int:
+    import importlib.util, secrets
+    from followup_kit.timeline import _parse_int
+    from followup_kit.guide import write_pages, lab_command, lab_url
+    try: port = _free_port(_parse_int(a.port, '--port', 1024, 65535, 'port'))
+    except InputError as e:
+        if e.field == '--port' and 'free port' in str(e): raise
+        raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
+    if importlib.util.find_spec('jupyterlab') is None:
+        raise InputError('lab', 'no JupyterLab installed', 'pip install "followup-kit[lab]" (it adds JupyterLab)')
+    pages = write_pages(a.dir)
+    for copy in pages: print(f"{copy.action:9} {copy.path}")
+    token = secrets.token_urlsafe(24)
+    cmd = lab_command(pages[0].path.parent, port, browser=not a.no_browser)
+    print(f"JupyterLab {lab_url(port, token)}\n(only this address opens it; Ctrl+C stops it)", flush=True)
+    os.environ['JUPYTER_TOKEN'] = token
+    os.execv(cmd[0], cmd)  # JupyterLab takes this process over: a signal to it stops the server itself
+
 
 # %% ../nbs/07_cli.ipynb #79b4ab42
 class _Progress:
@@ -358,24 +412,32 @@ def notes_and_plan(journal, nid:str):
         if nid in app.rounds: return notes, app.plan(notes)
     return notes, notes.plan()
 
+def interview_of(journal, text:str): # a notes id, or an application (`APP`)
+    "The notes `text` names (an application: its latest round) and their current plan."
+    if any(n.id == text for n in journal.all()): return notes_and_plan(journal, text)
+    app = find_application(journal, text, '--interview')
+    latest = journal.latest_round(app)
+    if latest is None: raise InputError('--interview', text, 'an application with interview notes')
+    return latest, app.plan(latest)
+
 def _add_check_parser(sub):
     p = sub.add_parser('check', help='review a draft message', description='Review a draft: a score and findings.')
     p.add_argument('file', metavar='FILE', help='the draft (an email may start with "Subject: ..."); - reads standard input')
     p.add_argument('--kind', required=True, help=_KINDS_FORM)
     p.add_argument('--json', action='store_true', help='print {"score", "findings"} as JSON')
-    p.add_argument('--journal', help='your journal file, to check against an interview\'s notes')
-    p.add_argument('--interview', help='the notes id in --journal')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.add_argument('--interview', help='check against this interview: a notes id, or an application (its latest round)')
     p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now)')
     p.set_defaults(run=_run_check)
 
 def _run_check(a) -> int:
     from followup_kit.messages import check_message, review_to_json, format_review, KINDS
     if a.kind not in KINDS: raise InputError('--kind', a.kind, 'one of ' + ', '.join(KINDS))
-    if bool(a.journal) != bool(a.interview): raise InputError('--interview' if a.journal else '--journal', a.interview or a.journal, 'both --journal and --interview, or neither')
+    if a.journal and not a.interview: raise InputError('--interview', a.journal, '--interview with --journal (the notes to check against)')
     text = read_text_arg(a.file)
     notes = plan = None
-    if a.journal:
-        with open_journal(a.journal) as j: notes, plan = notes_and_plan(j, a.interview)
+    if a.interview:
+        with open_journal(journal_path(a)) as j: notes, plan = interview_of(j, a.interview)
     sent_at = None
     if a.sent_at:
         from followup_kit.timeline import _parse_when
@@ -389,9 +451,9 @@ def _run_check(a) -> int:
 def _add_draft_parser(sub):
     p = sub.add_parser('draft', help='draft a follow-up message from your notes', description='Draft a message; nothing is sent.')
     p.add_argument('kind', metavar='KIND', help=_KINDS_FORM + ', phone_call, final_call')
-    p.add_argument('--journal', required=True, help='your journal file')
-    p.add_argument('--interview', required=True, help='the notes id in the journal')
-    p.add_argument('--sender', help='your name, or "Name <email>"')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.add_argument('--interview', required=True, help='a notes id, or an application (its latest round): ' + _APP_HELP)
+    p.add_argument('--sender', help='your name, or "Name <email>" (default: your profile)')
     p.add_argument('--templates', help='a folder of your own <kind>.j2 templates')
     p.add_argument('--json', action='store_true', help='print the drafts as JSON (subject, body, to, mailto)')
     p.set_defaults(run=_run_draft)
@@ -401,7 +463,9 @@ def _run_draft(a) -> int:
     if a.kind not in KINDS: raise InputError('KIND', a.kind, 'one of ' + ', '.join(KINDS))
     if a.templates and not os.path.isdir(a.templates): raise InputError('--templates', a.templates, 'an existing folder of .j2 templates')
     sender = Person.parse(a.sender, '--sender') if a.sender else None
-    with open_journal(a.journal) as j: notes, plan = notes_and_plan(j, a.interview)
+    with open_journal(journal_path(a)) as j:
+        notes, plan = interview_of(j, a.interview)
+        sender = sender or j.profile().sender
     out = drafts(a.kind, notes, plan=plan, sender=sender, templates=a.templates)
     if a.json:
         data = [{'kind': d.kind, 'to': d.to, 'subject': d.subject, 'body': d.body, 'mailto': d.mailto} for d in out]
@@ -409,7 +473,509 @@ def _run_draft(a) -> int:
     else: _write(None, '\n\n-----\n\n'.join(d.text for d in out) + '\n')
     return 0
 
-# %% ../nbs/07_cli.ipynb #26266825
+# %% ../nbs/07_cli.ipynb #1b8d4515
+_JOURNAL_HELP = 'your journal file (default: $FOLLOWUP_KIT_HOME/journal.db, else ~/.followup_kit/journal.db)'
+_APP_HELP = 'the application: its id, the start of its id, or its company name'
+
+def journal_path(a) -> str:
+    "The journal a command works on: `--journal`, else `followup_kit.journal.default_path()`."
+    from followup_kit.journal import default_path
+    path = getattr(a, 'journal', None) or str(default_path())
+    if os.path.isdir(path): raise InputError('--journal', path, 'a journal file, not a folder')
+    return path
+
+def journal_for_writing(a):
+    "The journal at `journal_path(a)`, started when it does not exist yet."
+    from followup_kit.journal import Journal
+    path = journal_path(a)
+    try: return Journal(path)
+    except OSError as e: raise InputError('--journal', path, f'a journal file in a folder you can write ({e.strerror})') from None
+
+def _journal_or_none(a):
+    "The journal to read; `None` while the default one does not exist yet. A mistyped `--journal` is an error."
+    path = journal_path(a)
+    if a.journal or (os.path.isfile(path) and os.path.getsize(path)): return open_journal(path)
+    return None
+
+def _profile_of(a):
+    "The journal's profile, or an empty one before there is a journal (nothing is created)."
+    from followup_kit.notes import Profile
+    path = journal_path(a)
+    if not os.path.isfile(path) or os.path.getsize(path) == 0: return Profile()
+    with open_journal(path) as j: return j.profile()
+
+# %% ../nbs/07_cli.ipynb #0ce5bcf5
+def _ids(apps) -> str:
+    "Applications listed on one line: short id, company and role."
+    shown = [f"{x.id} ({x.company}{', ' + x.role if x.role else ''})" for x in apps[:5]]
+    return ', '.join(shown) + (f' and {len(apps) - 5} more' if len(apps) > 5 else '')
+
+def _words(text) -> str: return " ".join((text or "").split()).casefold()
+
+def find_application(journal, text:str, # an id, the start of an id, or a company name (or its first words)
+                     flag:str='APP'): # the argument to name in an error
+    "The one application in `journal` that `text` names; archived ones included."
+    apps, name = journal.applications(), _words(text)
+    found = [x for x in apps if x.id == text] or [x for x in apps if name and (x.id.startswith(text) or _words(x.company) == name)]
+    found = found or [x for x in apps if name and (_words(x.company) + " ").startswith(name + " ")]
+    if len(found) == 1: return found[0]
+    if not found: raise InputError(flag, text, 'an application id, the start of one, or a company name in your journal (see `followup-kit list --all`)')
+    raise InputError(flag, text, f'one application, but {len(found)} fit: {_ids(found)}; give more of the id')
+
+def _moment(when, profile, flag:str='--at'):
+    "`when` (parsed by `_parse_when`, or `None` for now) as an aware time: naive is the profile's zone, else this computer's."
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    from followup_kit.timeline import _wall_clock
+    zone = ZoneInfo(profile.tz) if profile.tz else None
+    if when is None: return datetime.now(zone) if zone else datetime.now().astimezone()
+    if when.tzinfo is not None: return when
+    return _wall_clock(when, zone, flag) if zone else when.astimezone()
+
+# %% ../nbs/07_cli.ipynb #c89fdcd1
+_PROFILE_FIELDS = {'name': 'your name as you sign a message', 'email': 'your email address', 'phone': 'your phone number',
+                   'tz': 'your IANA time zone, e.g. Europe/London', 'country': 'your country code, e.g. GB'}
+
+def format_profile(profile) -> str:
+    "The profile as plain text, saying what a missing name means for drafts."
+    lines = ['Your profile:'] + [f"  {k:8} {getattr(profile, k) or 'not given'}" for k in _PROFILE_FIELDS]
+    if not profile.name: lines.append('Drafts carry a placeholder for your name until you give it: followup-kit profile --name "Your Name"')
+    return '\n'.join(lines) + '\n'
+
+def _add_profile_parser(sub):
+    p = sub.add_parser('profile', help='show or set your name, email, phone, time zone and country',
+                       description='Show your profile, or set the fields given (an empty value clears one).')
+    for name, what in _PROFILE_FIELDS.items(): p.add_argument(f'--{name}', help=what)
+    p.add_argument('--json', action='store_true', help='print the profile as JSON')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.set_defaults(run=_run_profile)
+
+def _run_profile(a) -> int:
+    from dataclasses import replace
+    from followup_kit.notes import Profile
+    given = {k: getattr(a, k) for k in _PROFILE_FIELDS if getattr(a, k) is not None}
+    try:
+        Profile(**given)  # every given field checked before the journal is opened
+        if given:
+            with journal_for_writing(a) as j: profile = j.save_profile(replace(j.profile(), **given))
+        else: profile = _profile_of(a)
+    except InputError as e:
+        if e.field in _PROFILE_FIELDS: raise InputError(f'--{e.field}', e.got, e.wants) from None
+        raise
+    _write(None, json.dumps(profile.to_dict(), indent=2, ensure_ascii=False) + '\n' if a.json else format_profile(profile))
+    return 0
+
+# %% ../nbs/07_cli.ipynb #3e9a351f
+NOTES_TEMPLATE = '''\
+# Interview notes for followup-kit. Fill this in right after the interview, save it, then run:
+#     followup-kit notes add THIS_FILE
+# Lines starting with # explain each field and are ignored. Text goes between double quotes;
+# leave "" where you have nothing to write. Only company, at and tz are required.
+
+# --- The interview ---------------------------------------------------------------------
+company = ""                  # the employer, e.g. "Northwind Labs"
+role = ""                     # the position, e.g. "Data Engineer"
+at = ""                       # when it started, on the clock where it took place, e.g. "2026-11-19 14:00"
+tz = @TZ@# that place's time zone (an IANA name), e.g. "Europe/Paris"
+country = @COUNTRY@# its country code, for public holidays, e.g. "FR"
+duration = 60                 # how long it lasted, in minutes
+# round = 2                   # which round it was; left out: the first, or the next one of --application
+channel = "email"             # how they will let you know: "email", "phone" or "letter"
+company_style = "corporate"   # "tech", "corporate" or "small_business" (a small business gets a posted note)
+
+# --- What happens next, as they told you ------------------------------------------------
+response_by = ""              # the date they will decide by, e.g. "2026-12-01"
+response_days = ""            # OR how many days they said it takes, e.g. 10 (not both)
+
+# --- What was said -----------------------------------------------------------------------
+topics = []                   # what you talked about, e.g. ["the dashboard redesign", "the on-call rota"]
+skills = []                   # skills and traits they focused on, e.g. ["SQL", "calm under pressure"]
+concerns = []                 # doubts to answer in your follow-up, e.g. ["little Kafka experience"]
+notes = ""                    # anything else; for several lines use triple quotes: """..."""
+
+# --- Who you met: one [[interviewers]] block per person, copy it for each ------------------
+# (their company is the interview's unless you add company = "...")
+[[interviewers]]
+name = ""                     # as on their card, e.g. "Dana Whitfield"
+title = ""                    # e.g. "Engineering Manager"
+email = ""                    # e.g. "dana.whitfield@example.com" (a thank-you needs it)
+phone = ""                    # e.g. "+1 555 0100 123"
+notes = ""                    # something to remember about them, e.g. "runs the data platform team"
+
+# --- Questions you were asked: one [[questions]] block each, copy it for each ------------
+[[questions]]
+text = ""                     # the question, e.g. "How would you find the slowest queries?"
+answer = ""                   # your answer in a sentence or two
+rating = ""                   # how it went, from 1 (poor) to 5 (strong)
+follow_up = false             # true if the answer needs clarifying in your follow-up
+
+# --- Who to follow up with, when it is not an interviewer (a recruiter, say) ---------------
+[contact]
+name = ""                     # e.g. "Leo Marsh"
+title = ""                    # e.g. "Recruiter"
+email = ""                    # e.g. "leo.marsh@example.com"
+phone = ""                    # e.g. "+44 20 7946 0018"
+'''
+
+def notes_template(profile=None) -> str: # a `Profile`: its zone and country fill the template
+    "The commented TOML template of interview notes."
+    tz, country = (getattr(profile, 'tz', None) or ''), (getattr(profile, 'country', None) or '')
+    return NOTES_TEMPLATE.replace('@TZ@', f'"{tz}"'.ljust(25)).replace('@COUNTRY@', f'"{country}"'.ljust(20))
+
+# %% ../nbs/07_cli.ipynb #62f5d085
+def _toml():
+    "The TOML parser: the standard library's from Python 3.11, `tomli` before."
+    try: import tomllib
+    except ModuleNotFoundError: import tomli as tomllib
+    return tomllib
+
+def _line_of(text:str, top:str, index:int|None=None, key:str|None=None) -> int|None:
+    "The line of `top` in the TOML `text`, or of `key` in its `index`-th block (the block's line if the key is absent)."
+    table, seen, block = None, {}, None
+    for n, raw in enumerate(text.splitlines(), 1):
+        s = raw.strip()
+        if (m := re.match(r'\[\[?\s*([\w-]+)\s*\]\]?', s)):
+            table = m[1]; seen[table] = seen.get(table, -1) + 1
+            if table == top and (index is None or seen[table] == index): block = block or n
+            continue
+        if not (k := re.match(r'([\w-]+)\s*=', s)): continue
+        if key is None and table is None and k[1] == top: return n
+        if key is not None and table == top and k[1] == key and (index is None or seen[top] == index): return n
+    return block
+
+# %% ../nbs/07_cli.ipynb #83530a4f
+_WHOLE = ('duration', 'round', 'response_days')
+
+def _blank(v) -> bool: return v is None or v is False or v == [] or (isinstance(v, str) and not v.strip())
+
+def _kept(value:dict) -> dict:
+    "`value` without its blank entries; text of digits in a number field becomes the number."
+    out = {k: v for k, v in value.items() if not _blank(v)}
+    return {k: int(v) if k in _WHOLE + ('rating',) and isinstance(v, str) and v.strip().isdigit() else v for k, v in out.items()}
+
+def _blocks(data:dict, key:str) -> tuple[list, list]:
+    "The non-blank blocks under `key`, and the index each had in the file."
+    items = data.get(key, [])
+    if not isinstance(items, list): return items, []
+    kept = [(i, _kept(b) if isinstance(b, dict) else b) for i, b in enumerate(items)]
+    kept = [(i, b) for i, b in kept if b != {}]
+    return [b for _, b in kept], [i for i, _ in kept]
+
+# %% ../nbs/07_cli.ipynb #2335e090
+def _notes_fields(data:dict, profile) -> tuple[dict, dict]:
+    "The `InterviewNotes` fields in the parsed file, and where each block came from."
+    if 'id' in data: raise InputError('id', data['id'], 'no id: the journal gives each set of notes its own')
+    fields = _kept({k: v for k, v in data.items() if k not in ('interviewers', 'questions', 'contact')})
+    fields.setdefault('role', '')  # the form allows a blank role; the record wants the key
+    if profile.tz: fields.setdefault('tz', profile.tz)
+    if 'tz' not in fields: raise InputError('tz', data.get('tz', ''), 'the time zone of the interview, like Europe/Paris')
+    where = {}
+    for key in ('interviewers', 'questions'):
+        if key in data: fields[key], where[key] = _blocks(data, key)
+    contact = data.get('contact')
+    if isinstance(contact, dict): contact = _kept(contact) or None
+    if contact is not None: fields['contact'] = contact
+    if isinstance(contact, dict) and 'company' in fields: contact.setdefault('company', fields['company'])
+    for card in fields.get('interviewers', []):
+        if isinstance(card, dict) and 'company' in fields: card.setdefault('company', fields['company'])
+    return fields, where
+
+# %% ../nbs/07_cli.ipynb #e02337e0
+def read_notes_file(text:str, # the filled-in template
+                    name:str='notes.toml', # the file's name, for errors
+                    profile=None, # a `Profile`: its zone stands in for a blank `tz`
+                   ):
+    "`InterviewNotes` from a filled-in template; an error names the file, the line and the field."
+    from followup_kit.notes import InterviewNotes, Profile, _from_dict
+    try: data = _toml().loads(text)
+    except ValueError as e:
+        m = re.search(r'\(at line (\d+), column \d+\)', str(e))
+        line = text.splitlines()[int(m[1]) - 1] if m and int(m[1]) <= len(text.splitlines()) else text[:40]
+        why = re.sub(r' [(]at .*[)]$', '', str(e))
+        raise InputError(f"{name} line {m[1]}" if m else name, re.sub(r'\s+#[^"]*$', '', line).strip(),
+                         f"valid TOML ({why}): text, dates and times go between double quotes") from None
+    where = {}
+    try:
+        fields, where = _notes_fields(data, profile or Profile())
+        return _from_dict(InterviewNotes, fields)
+    except InputError as e: raise _at_line(e, text, name, where) from None
+
+def _at_line(e:InputError, text:str, name:str, where:dict) -> InputError:
+    "`e` with the file name and the line of its field in front."
+    m = re.match(r'(\w+)(?:\[(\d+)\])?(?:\.(\w+))?', e.field)
+    top, index, key = (m[1], m[2], m[3]) if m else (e.field, None, None)
+    field = e.field
+    if index is not None and top in where and int(index) < len(where[top]):  # blank blocks were left out: the file's own count
+        index = where[top][int(index)]
+        field = re.sub(r'\[\d+\]', f'[{index}]', field, count=1)
+    line = _line_of(text, top, None if index is None else int(index), key)
+    return InputError(f"{name} line {line}: {field}" if line else f"{name}: {field}", e.got, e.wants)
+
+# %% ../nbs/07_cli.ipynb #a1642594
+def _add_notes_parser(sub):
+    n = sub.add_parser('notes', help='interview notes: a template to fill in, add it, list them',
+                       description='Write a notes template, add filled-in notes to your journal, or list them.')
+    nsub = n.add_subparsers(dest='notes_command', metavar='COMMAND', parser_class=_Parser, required=True)
+    t = nsub.add_parser('template', help='write a commented notes file to fill in', description='Write a commented template of interview notes.')
+    t.add_argument('--out', help='the file to write (default: standard output)')
+    t.add_argument('--journal', help=_JOURNAL_HELP)
+    t.set_defaults(run=_run_notes_template)
+    d = nsub.add_parser('add', help='add a filled-in notes file to your journal', description='Check and save interview notes from a file.')
+    d.add_argument('file', metavar='FILE', help='the filled-in template; - reads standard input')
+    d.add_argument('--application', help='add the notes as the next round of this application (' + _APP_HELP + ')')
+    same = d.add_mutually_exclusive_group()
+    same.add_argument('--update', action='store_true', help='replace the saved notes of the same interview with this file')
+    same.add_argument('--keep-both', action='store_true', help='save a second copy even though the same interview is saved')
+    d.add_argument('--journal', help=_JOURNAL_HELP)
+    d.set_defaults(run=_run_notes_add)
+    l = nsub.add_parser('list', help='your interview notes, latest first', description='List your interview notes, latest first.')
+    l.add_argument('--json', action='store_true', help='print them as JSON')
+    l.add_argument('--journal', help=_JOURNAL_HELP)
+    l.set_defaults(run=_run_notes_list)
+
+def _run_notes_template(a) -> int:
+    if a.out and os.path.exists(a.out) and os.path.isfile(a.out):
+        raise InputError('--out', a.out, 'a file that does not exist yet (the template never overwrites your notes)')
+    text = notes_template(_profile_of(a))
+    if a.out: _write(a.out, text); print(f"notes template {a.out}: fill it in, then: followup-kit notes add {a.out}")
+    else: _write(None, text)
+    return 0
+
+# %% ../nbs/07_cli.ipynb #20daa6f1
+def _interview_line(n) -> str:
+    "Company, role, round and start of notes `n`, in a few words."
+    return f"{n.company}, {n.role or 'role not noted'}, round {n.round}, {n.at:%a %d %b %Y %H:%M} ({n.tz})"
+
+def _save_checked(j, notes, app):
+    "Save `notes` as a round of `app`; a log the new notes no longer fit is the file's fault."
+    try: j.save(notes, application=app)
+    except InputError as e:
+        if e.field in ('event', 'step'): raise InputError('FILE', e.got, f"notes that keep the steps already logged ({e.wants})") from None
+        raise
+
+def _save_added(j, notes, a, round_given:bool):
+    "Save `notes` as `a` asks (new application, next round, update or second copy); returns (verb, notes, application)."
+    from dataclasses import replace
+    from followup_kit.notes import Application
+    app = find_application(j, a.application, '--application') if a.application else None
+    same = j.find_notes(notes.company, notes.role, notes.at)
+    if same is not None and a.update:
+        owner = app or next((x for x in j.applications() if same.id in x.rounds), None)
+        notes = replace(notes, id=same.id, round=notes.round if round_given else same.round)
+        _save_checked(j, notes, owner)
+        return 'updated', notes, owner
+    if same is not None and not a.keep_both:
+        raise InputError('FILE', f"{notes.company}, {notes.role or 'role not noted'}, {notes.at:%a %d %b %Y %H:%M}",
+                         f"an interview not saved yet: these notes are saved as {same.id} (add --update to replace them with this file, or --keep-both to keep a second copy)")
+    if app is not None and not round_given: notes = replace(notes, round=len(app.rounds) + 1)
+    owner = app or Application(notes.company, notes.role)
+    _save_checked(j, notes, owner)
+    return 'saved', notes, owner
+
+def _run_notes_add(a) -> int:
+    text = read_text_arg(a.file)
+    notes = read_notes_file(text, 'standard input' if a.file == '-' else os.path.basename(a.file), _profile_of(a))
+    round_given = re.search(r'^\s*round\s*=', text, re.M) is not None
+    with journal_for_writing(a) as j:
+        verb, notes, app = _save_added(j, notes, a, round_given)
+        plan = j.plan(app.id) if app else None
+    lines = [f"{verb} notes {notes.id}: {_interview_line(notes)}"]
+    if app: lines.append(f"in application {app.id} ({app.company}), round {len(app.rounds)} of {len(app.rounds)}")
+    if plan: lines += ['next steps:'] + [f"  {s.due:%a %d %b %H:%M}  {s.title}" for s in sorted(plan.pending, key=lambda s: s.due)[:4]]
+    _write(None, '\n'.join(lines) + '\n')
+    return 0
+
+# %% ../nbs/07_cli.ipynb #0548aa7b
+def _run_notes_list(a) -> int:
+    j = _journal_or_none(a)
+    notes, owner = [], {}
+    if j is not None:
+        with j: notes, owner = j.all(), {r: x.id for x in j.applications() for r in x.rounds}
+    notes.sort(key=lambda n: n.at, reverse=True)
+    if a.json:
+        rows = [{'id': n.id, 'company': n.company, 'role': n.role, 'round': n.round, 'at': n.at.isoformat(), 'tz': n.tz,
+                 'interviewers': [c.name for c in n.interviewers], 'application': owner.get(n.id)} for n in notes]
+        _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n')
+    elif not notes: _write(None, 'No interview notes yet. Start with: followup-kit notes template --out notes.toml\n')
+    else: _write(None, ''.join(f"{n.id}  {_interview_line(n)}  [{owner.get(n.id) or 'no application'}]\n" for n in notes))
+    return 0
+
+# %% ../nbs/07_cli.ipynb #0168e0ff
+def application_rows(journal, include_archived:bool=False) -> list[dict]:
+    "One row per application: id, company, role, status, archived, latest interview, next pending step and its due time."
+    rows, archived = [], journal.archived()
+    for app in journal.applications(include_archived=include_archived):
+        latest, plan, problem = journal.latest_round(app), None, None
+        try: plan = app.plan(latest) if latest else None
+        except InputError as e: problem = str(e)
+        nxt = min(plan.pending, key=lambda s: s.due) if plan and plan.pending else None
+        rows.append({'id': app.id, 'company': app.company, 'role': app.role, 'status': app.status, 'archived': app.id in archived,
+                     'latest_interview': latest.at.isoformat() if latest else None, 'rounds': len(app.rounds),
+                     'next_step': nxt.title if nxt else None, 'next_due': nxt.due.isoformat() if nxt else None, 'problem': problem})
+    return rows
+
+def format_applications(rows:list[dict]) -> str:
+    "The rows of `application_rows` as a plain-text table."
+    from datetime import datetime
+    if not rows: return 'No applications yet. Start with: followup-kit notes template --out notes.toml\n'
+    when = lambda t: f"{datetime.fromisoformat(t):%a %d %b %Y %H:%M}" if t else '-'
+    table = [('ID', 'COMPANY', 'ROLE', 'STATUS', 'LATEST INTERVIEW', 'NEXT STEP')]
+    table += [(r['id'][:10], r['company'], r['role'] or '-', r['status'] + (', archived' if r['archived'] else ''), when(r['latest_interview']),
+               f"{r['next_step']} (due {when(r['next_due'])})" if r['next_step'] else ('plan problem: ' + r['problem'] if r['problem'] else '-')) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    return ''.join('  '.join(c.ljust(w) for c, w in zip(row, widths)) + '  ' + row[5] + '\n' for row in table)
+
+def _add_list_parser(sub):
+    p = sub.add_parser('list', help='your applications: status, latest interview, next step', description='List your applications.')
+    p.add_argument('--all', action='store_true', help='include archived applications')
+    p.add_argument('--json', action='store_true', help='print the rows as JSON')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.set_defaults(run=_run_list)
+
+def _run_list(a) -> int:
+    j = _journal_or_none(a)
+    rows = []
+    if j is not None:
+        with j: rows = application_rows(j, include_archived=a.all)
+    _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n' if a.json else format_applications(rows))
+    return 0
+
+# %% ../nbs/07_cli.ipynb #80a9341f
+LOG_WORDS = {'sent': 'message_sent', 'called': 'call_made', 'replied': 'replied', 'invited': 'invited', 'rejected': 'rejected',
+             'offer': 'offer', 'withdrawn': 'withdrawn', 'unreachable': 'unreachable'}
+_LOG_FLAGS = {'at': '--at', 'step': '--step', 'channel': '--channel', 'new_date': '--new-date', 'note': '--note', 'kind': 'KIND'}
+
+def _next_step(plan, word:str):
+    "The plan's earliest pending step that a `sent` message (email, letter) or a `called` call carries out."
+    channels = ('phone',) if word == 'called' else ('email', 'letter')
+    pending = [s for s in plan.pending if s.channel in channels] if plan else []
+    return min(pending, key=lambda s: (s.due, s.earliest)) if pending else None
+
+def plan_changes(before, after) -> list[str]:
+    "What changed from plan `before` to plan `after`: steps done, cancelled, added, dropped or moved, one line each."
+    from followup_kit.timeline import _when
+    old = {s.id: s for s in before.steps} if before else {}
+    added = [s for s in after.steps if s.id not in old]
+    lines = []
+    for s in after.steps:
+        was = old.pop(s.id, None)
+        again = next((n for n in added if n.kind == s.kind and n.title == s.title and n.status == 'pending'), None)
+        if was is None: continue
+        if was.status == 'pending' and s.status == 'cancelled' and again is not None:  # replanned: the same step, a new date
+            added.remove(again)
+            lines.append(f"  moved      {s.title} (due {_when(was.due)} -> {_when(again.due)})")
+        elif was.status != s.status: lines.append(f"  {s.status:10} {s.title}")
+        elif was.due != s.due: lines.append(f"  moved      {s.title} (due {_when(was.due)} -> {_when(s.due)})")
+    return lines + [f"  new        {s.title} (due {_when(s.due)})" for s in added] + [f"  dropped    {s.title}" for s in old.values()]
+
+# %% ../nbs/07_cli.ipynb #f75ba004
+def _log_entry(a, app, plan, profile):
+    "The `LogEntry` the `log` flags describe, and the plan step it carries out (or `None`)."
+    from followup_kit.notes import LogEntry
+    from followup_kit.timeline import _parse_when
+    kind = LOG_WORDS[a.kind]
+    if a.step and a.kind not in ('sent', 'called'): raise InputError('--step', a.step, 'a step only with sent or called')
+    if a.new_date and a.kind not in ('replied', 'invited'): raise InputError('--new-date', a.new_date, 'a date only with replied or invited')
+    at = _moment(None if a.at is None else _parse_when(a.at, '--at'), profile)
+    step = next((s for s in plan.steps if s.id == a.step), None) if plan and a.step else _next_step(plan, a.kind) if a.kind in ('sent', 'called') else None
+    if a.step and step is None:
+        raise InputError('--step', a.step, 'one of the plan\'s steps: ' + (', '.join(s.id for s in plan.pending) if plan else 'none yet (add notes first)'))
+    try: entry = LogEntry(kind, at, note=a.note or '', step=step.id if step else None, channel=a.channel, new_date=a.new_date)
+    except InputError as e: raise InputError(_LOG_FLAGS.get(e.field, e.field), e.got, e.wants) from None
+    if plan and entry.at < plan.interview.start:
+        raise InputError('--at', a.at, f'a time after the latest interview ({plan.interview.start:%Y-%m-%d %H:%M} {plan.interview.tz})')
+    return entry, step
+
+# %% ../nbs/07_cli.ipynb #8db7a1f1
+def _add_log_parser(sub):
+    p = sub.add_parser('log', help='log what happened: sent, called, replied, invited, rejected, offer, ...',
+                       description='Log what happened in an application; prints what changed in its plan.')
+    p.add_argument('app', metavar='APP', help=_APP_HELP)
+    p.add_argument('kind', metavar='KIND', help=', '.join(LOG_WORDS))
+    p.add_argument('--at', help='when it happened (default: now), e.g. "2026-11-20 09:10"; your profile\'s zone unless it has an offset')
+    p.add_argument('--step', help='the plan step a sent message or a call carried out (default: the earliest pending one)')
+    p.add_argument('--channel', help='email, phone or letter')
+    p.add_argument('--new-date', help='replied: the new decision date; invited: the next interview\'s date, e.g. 2026-12-03')
+    p.add_argument('--note', help='a few words: what was said, who answered')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.set_defaults(run=_run_log)
+
+def _local(at, profile) -> str:
+    "`at` on the clock of the profile's zone (else as logged), with the zone."
+    from zoneinfo import ZoneInfo
+    if profile.tz: return f"{at.astimezone(ZoneInfo(profile.tz)):%a %d %b %Y %H:%M} ({profile.tz})"
+    return f"{at:%a %d %b %Y %H:%M (UTC%z)}"
+
+def _run_log(a) -> int:
+    if a.kind not in LOG_WORDS: raise InputError('KIND', a.kind, 'one of ' + ', '.join(LOG_WORDS))
+    with open_journal(journal_path(a)) as j:
+        app, profile = find_application(j, a.app), j.profile()
+        before = j.plan(app.id)
+        entry, step = _log_entry(a, app, before, profile)
+        try: j.record(app.id, entry)
+        except InputError as e: raise InputError('--at' if 'after the interview' in e.wants else 'KIND', e.got, e.wants) from None
+        after = j.plan(app.id)
+    what = f": step {step.id} ({step.title})" if step else (' (no pending step of that sort in the plan: logged without one)' if a.kind in ('sent', 'called') else '')
+    lines = [f"logged {a.kind} for {app.company} at {_local(entry.at, profile)}{what}"]
+    changes = plan_changes(before, after) if after else []
+    lines += (['plan:'] + changes) if changes else ['the plan is unchanged']
+    _write(None, '\n'.join(lines) + '\n')
+    return 0
+
+# %% ../nbs/07_cli.ipynb #6735b6f4
+def _add_archive_parsers(sub):
+    for name, what in (('archive', 'hide an application from today and list (kept for reflection and reports)'),
+                       ('unarchive', 'bring an archived application back')):
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + '.')
+        p.add_argument('app', metavar='APP', help=_APP_HELP)
+        p.add_argument('--journal', help=_JOURNAL_HELP)
+        p.set_defaults(run=_run_archive)
+
+def _run_archive(a) -> int:
+    with open_journal(journal_path(a)) as j:
+        app = find_application(j, a.app)
+        getattr(j, a.command)(app.id)
+    said = 'hidden from today and list; `followup-kit list --all` still shows it' if a.command == 'archive' else 'back in today and list'
+    print(f"{a.command}d {app.company} ({app.id}): {said}")
+    return 0
+
+# %% ../nbs/07_cli.ipynb #84f58a57
+def _counted(n:int, one:str, many:str) -> str: return f"{n} {one if n == 1 else many}"
+
+def _confirmed(app, ask=None) -> bool: # `ask(prompt) -> answer`; `input` by default
+    "Ask twice before deleting `app`: yes or no, then its company name typed out."
+    ask = ask or input
+    try:
+        sure = ask(f"Delete {app.company} ({app.role or 'role not noted'}) with the notes of {_counted(len(app.rounds), 'interview', 'interviews')} "
+                   f"and {_counted(len(app.log), 'log entry', 'log entries')}, for good? [y/N] ")
+        if sure.strip().lower() not in ('y', 'yes'): return False
+        from followup_kit.journal import _same_words
+        return _same_words(ask(f"Type the company name to confirm ({app.company}): "), app.company)
+    except EOFError: return False
+
+def _add_delete_parser(sub):
+    p = sub.add_parser('delete', help='delete an application, its log and its notes, for good',
+                       description='Delete an application, its log and the notes only it uses; they are wiped from the file.')
+    p.add_argument('app', metavar='APP', help=_APP_HELP)
+    p.add_argument('--yes', action='store_true', help='do not ask (needed when standard input is not a terminal)')
+    p.add_argument('--journal', help=_JOURNAL_HELP)
+    p.set_defaults(run=_run_delete)
+
+def _run_delete(a) -> int:
+    with open_journal(journal_path(a)) as j:
+        app = find_application(j, a.app)
+        if not a.yes and not sys.stdin.isatty():
+            raise InputError('--yes', 'no terminal to ask in', 'the flag --yes to delete from a script (nothing was deleted)')
+        if not a.yes and not _confirmed(app):
+            print('Nothing deleted.')
+            return 1
+        removed = j.delete_application(app.id)
+    print(f"deleted {app.company} ({app.id}): the notes of {_counted(removed['notes'], 'interview', 'interviews')}, "
+          f"{_counted(removed['events'], 'log entry', 'log entries')} and {_counted(removed['reflections'], 'reflection', 'reflections')}, "
+          f"wiped from {j.path}")
+    return 0
+
+# %% ../nbs/07_cli.ipynb #e3f6ba36
 def _add_handin_parser(sub):
     p = sub.add_parser('handin', help="send your journal's bundle to your coach (anonymised)",
                        description="Hand your journal in to your coach: the workshop's hand-in folder on the hub, else --to.")
@@ -427,7 +993,7 @@ def _run_handin(a) -> int:
     print(f"handed in {out}" + (" (with names)" if a.no_anonymize else " (anonymised)"))
     return 0
 
-# %% ../nbs/07_cli.ipynb #75d13e30
+# %% ../nbs/07_cli.ipynb #016f7d11
 def _add_hub_parser(sub):
     from followup_kit.hub import DEFAULT_VENV, DEFAULT_HANDIN  # a module without heavy imports
     p = sub.add_parser('hub', help='write a JupyterHub for a workshop (config, setup script, user list)',
@@ -454,8 +1020,9 @@ def _run_hub(a) -> int:
 # %% ../nbs/07_cli.ipynb #7cc1fa31
 _COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser, 'export': _add_export_parser,
              'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
-             'demo': _add_demo_parser, 'handin': _add_handin_parser,
-             'hub': _add_hub_parser}
+             'demo': _add_demo_parser, 'profile': _add_profile_parser, 'notes': _add_notes_parser, 'list': _add_list_parser,
+             'log': _add_log_parser, 'archive': _add_archive_parsers, 'unarchive': _add_archive_parsers, 'delete': _add_delete_parser,
+             'guide': _add_guide_parser, 'lab': _add_lab_parser, 'handin': _add_handin_parser, 'hub': _add_hub_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
     "The `followup-kit` argument parser with every subcommand (or just `only`)."
@@ -463,8 +1030,7 @@ def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just th
     p = _Parser(prog='followup-kit', description='Follow up on job interviews: plans, calendars, drafts and reviews.')
     p.add_argument('--version', action='version', version=f'followup-kit {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
-    for name, add in _COMMANDS.items():
-        if only in (None, name): add(sub)
+    for add in dict.fromkeys(add for name, add in _COMMANDS.items() if only in (None, name)): add(sub)
     return p
 
 def main(argv:list|None=None) -> int: # arguments (default: sys.argv[1:])

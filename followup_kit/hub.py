@@ -12,11 +12,12 @@ from .timeline import InputError
 from .files import write_file
 
 # %% auto #0
-__all__ = ['DEFAULT_VENV', 'DEFAULT_HANDIN', 'check_user', 'hub_config', 'start_script', 'setup_script', 'write_hub']
+__all__ = ['DEFAULT_VENV', 'DEFAULT_HANDIN', 'WORKSPACE', 'check_user', 'hub_config', 'start_script', 'setup_script', 'write_hub']
 
 # %% ../nbs/12_hub.ipynb #074c8a6f
 DEFAULT_VENV = "/opt/followup-kit-hub"  # a Python every participant can read (not under /root)
 DEFAULT_HANDIN = "/srv/followup-kit/handin"  # the hand-in folder
+WORKSPACE = "followup-kit"  # the guide pages' folder in each home (`followup_kit.guide.default_workspace()`)
 _USER = re.compile(r"^[a-z_][a-z0-9_-]{0,30}$")
 
 def check_user(name:str, # a Unix user name, e.g. "dana"
@@ -64,7 +65,7 @@ c.Authenticator.admin_users = {{COACH}}
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(HERE / "start-singleuser.sh")]
 c.Spawner.notebook_dir = "~"
-c.Spawner.default_url = "/lab/tree/guide"
+c.Spawner.default_url = "/lab/tree/{workspace}"
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
 c.Spawner.start_timeout = c.Spawner.http_timeout = 120
 ACTIVITY = max(5, min(300, CULL_TIMEOUT // 3))
@@ -105,7 +106,7 @@ def hub_config(coach:str, # the coach's user name: the hub's admin, owner of the
               ) -> str:
     "The text of `jupyterhub_config.py` for a workshop."
     return _CONFIG.format(venv=venv, handin=handin, coach=coach, ip=ip, ip_shown=ip or "every interface", port=port,
-                          cull_timeout=cull_timeout, config="{config}")
+                          cull_timeout=cull_timeout, config="{config}", workspace=WORKSPACE)
 
 # %% ../nbs/12_hub.ipynb #c4464c98
 _START = '''\
@@ -113,17 +114,16 @@ _START = '''\
 # Runs as the participant, in their home, before their JupyterLab starts (written by `followup-kit hub`).
 VENV={venv}
 HERE=$(dirname "$0")
-if [ ! -e "$HOME/guide" ]; then
-  "$VENV/bin/followup-kit" guide --dir "$HOME/guide" >/dev/null 2>&1 \\
-    || {{ [ -d "$HERE/guide-pages" ] && mkdir -p "$HOME/guide" && cp -R "$HERE/guide-pages/." "$HOME/guide/"; }}
-fi
+# The guide pages into ~/followup-kit: new or updated ones, never over a page the person changed.
+"$VENV/bin/followup-kit" guide --dir "$HOME/{workspace}" >/dev/null 2>&1 \\
+  || {{ [ ! -e "$HOME/{workspace}" ] && [ -d "$HERE/guide-pages" ] && cp -R "$HERE/guide-pages" "$HOME/{workspace}"; }}
 umask 077
 exec "$VENV/bin/jupyterhub-singleuser" "$@"
 '''
 
 def start_script(venv:str=DEFAULT_VENV) -> str:
     "The shell script each participant's server starts with."
-    return _START.format(venv=shlex.quote(venv))
+    return _START.format(venv=shlex.quote(venv), workspace=WORKSPACE)
 
 # %% ../nbs/12_hub.ipynb #017619ab
 _SETUP = '''\

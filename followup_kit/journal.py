@@ -6,7 +6,7 @@ Docs: https://example.github.io/followup_kit/journal.html.md"""
 
 # %% ../nbs/02_journal.ipynb #41097d3b
 from __future__ import annotations
-import csv, json, os, sqlite3, threading
+import csv, json, os, sqlite3, threading, weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 from .timeline import InputError
 from .files import write_file
-from .notes import Application, Contact, InterviewNotes, LogEntry, Question
+from .notes import Application, Contact, InterviewNotes, LogEntry, Profile, Question
 
 # %% auto #0
 __all__ = ['APPLICATION_ID', 'MARKER', 'MIGRATIONS', 'SCHEMA_VERSION', 'BUNDLE_FORMAT', 'FORMULA_STARTS', 'EVENT_COLUMNS',
@@ -44,6 +44,13 @@ MIGRATIONS = [
     ],
     [  # version 2: reflection answers, one set per interview's notes
         "CREATE TABLE reflections (notes_id TEXT PRIMARY KEY REFERENCES notes(id), answers TEXT NOT NULL, saved TEXT NOT NULL)",
+    ],
+    [  # version 3: your profile, archived applications, and a log that only goes with its whole application
+        "CREATE TABLE profile (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL, saved TEXT NOT NULL)",
+        "CREATE TABLE archived (application_id TEXT PRIMARY KEY REFERENCES applications(id), at TEXT NOT NULL)",
+        "DROP TRIGGER events_append_only_delete",
+        "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events WHEN EXISTS (SELECT 1 FROM applications WHERE id = OLD.application_id) "
+        "BEGIN SELECT RAISE(ABORT, 'the application log is append-only'); END",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)  # the version this code writes
@@ -125,6 +132,7 @@ def _open(path, timeout, readonly):
         if not readonly:
             con.execute("PRAGMA journal_mode = WAL")
             con.execute("PRAGMA synchronous = FULL")
+            con.execute("PRAGMA secure_delete = ON")  # deleted or replaced rows are overwritten with zeros, not just unlinked
             if version < SCHEMA_VERSION: _migrate(con, path)
         elif version < SCHEMA_VERSION: raise _refuse(path, f"a journal of schema {SCHEMA_VERSION}; open it once without readonly to migrate it")
         con.execute("PRAGMA foreign_keys = ON")
@@ -143,7 +151,7 @@ def _method(f):
 
 @contextmanager
 def _write(self:Journal):
-    "A write transaction: commits when the block ends, rolls back if it raises."
+    "A write transaction: commits when the block ends, rolls back if it raises; then tells the subscribers."
     if self.readonly: raise JournalError("journal", str(self.path), "a writable journal, but it was opened read-only")
     with self._lock:
         try: self._con.execute("BEGIN IMMEDIATE")
@@ -153,8 +161,34 @@ def _write(self:Journal):
             self._con.execute("ROLLBACK")
             raise
         self._con.execute("COMMIT")
+    _notify(self)
 
 Journal._write = _write
+
+# %% ../nbs/02_journal.ipynb #c160dfdf
+def _listeners(self:Journal) -> list:
+    "The journal's subscribers: weak references to methods, plain references to functions."
+    if not hasattr(self, "_subscribers"): self._subscribers = []
+    return self._subscribers
+
+def _subscribe(self:Journal, callback, # called as `callback(journal)` after every committed write
+              ):
+    "Call `callback` after each write this journal commits; returns a function that stops it."
+    ref = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else (lambda: callback)
+    _listeners(self).append(ref)
+    return lambda: ref in _listeners(self) and _listeners(self).remove(ref)
+
+def _notify(self:Journal):
+    "Tell every live subscriber that the journal changed; a subscriber that fails is dropped, never the write."
+    for ref in list(_listeners(self)):
+        f = ref()
+        try:
+            if f is None: raise ReferenceError("gone")
+            f(self)
+        except Exception: _listeners(self).remove(ref)
+
+Journal.subscribe = _subscribe
+
 
 # %% ../nbs/02_journal.ipynb #eca3a3f2
 def _notes_row(notes):
@@ -255,9 +289,11 @@ def _application(self:Journal, aid:str, # an id returned by `save_application`
 
 # %% ../nbs/02_journal.ipynb #7d3916e5
 @_method
-def _applications(self:Journal) -> list[Application]:
+def _applications(self:Journal, include_archived:bool=True, # False leaves out the applications you archived
+                 ) -> list[Application]:
     "Every saved application, in the order they were first saved."
-    return [self.application(aid) for (aid,) in self._con.execute("SELECT id FROM applications ORDER BY rowid")]
+    hide = "" if include_archived else " WHERE id NOT IN (SELECT application_id FROM archived)"
+    return [self.application(aid) for (aid,) in self._con.execute(f"SELECT id FROM applications{hide} ORDER BY rowid")]
 
 @_method
 def _record(self:Journal, aid:str, # the application's id
@@ -291,6 +327,28 @@ def _save_reflection(self:Journal, nid:str, # the id of the notes these answers 
 def _reflections(self:Journal) -> dict[str, dict]:
     "Every saved set of reflection answers, by notes id."
     return {n: json.loads(a) for n, a in self._con.execute("SELECT notes_id, answers FROM reflections ORDER BY notes_id")}
+
+# %% ../nbs/02_journal.ipynb #3cd961fd
+def _store_profile(con, profile):
+    "Insert or replace the one saved profile, inside the current transaction."
+    if not isinstance(profile, Profile): raise InputError("profile", profile, "a Profile")
+    con.execute("INSERT INTO profile VALUES (1,?,?) ON CONFLICT(id) DO UPDATE SET body=excluded.body, saved=excluded.saved",
+                (profile.to_json(), datetime.now(timezone.utc).isoformat()))
+
+@_method
+def _profile(self:Journal) -> Profile:
+    "Your saved profile, or an empty `Profile()` before you gave one."
+    row = self._con.execute("SELECT body FROM profile WHERE id=1").fetchone()
+    if row is None: return Profile()
+    try: return Profile.from_json(row[0])
+    except InputError as e: raise JournalError(f"profile.{e.field}", e.got, e.wants) from None
+
+@_method
+def _save_profile(self:Journal, profile:Profile, # replaces the profile saved before
+                 ) -> Profile:
+    "Save `profile` in one transaction and return it."
+    with self._write() as con: _store_profile(con, profile)
+    return profile
 
 # %% ../nbs/02_journal.ipynb #2fd0d0d3
 @dataclass
@@ -355,10 +413,10 @@ def _plan(self:Journal, aid:str, # the application's id
 @_method
 def _today(self:Journal, now:datetime, # the current time, timezone-aware
           ) -> Agenda:
-    "What is due at `now` and what is overdue, across every application's plan."
+    "What is due at `now` and what is overdue, across every application's plan (archived ones left out)."
     if not isinstance(now, datetime) or now.utcoffset() is None: raise InputError("now", now, "a timezone-aware datetime")
     items, problems = [], []
-    for app in self.applications():
+    for app in self.applications(include_archived=False):
         latest = self.latest_round(app)
         if latest is None: continue
         try: due = app.plan(latest).due(now)
@@ -367,6 +425,113 @@ def _today(self:Journal, now:datetime, # the current time, timezone-aware
             continue
         items += [DueStep(app, s, True) for s in due.overdue] + [DueStep(app, s, False) for s in due.today]
     return Agenda(now, sorted(items, key=lambda i: (not i.overdue, i.step.due)), problems)
+
+# %% ../nbs/02_journal.ipynb #0f76efc7
+def _known_application(con, aid):
+    "Raise unless `aid` is the id of a saved application."
+    if not isinstance(aid, str) or con.execute("SELECT 1 FROM applications WHERE id=?", (aid,)).fetchone() is None:
+        raise InputError("application id", aid, "the id of an application saved in this journal")
+
+@_method
+def _archive(self:Journal, aid:str, # the application's id
+            ) -> None:
+    "Hide application `aid` from plans and `today`; it stays in the journal, reflections and reports."
+    with self._write() as con:
+        _known_application(con, aid)
+        con.execute("INSERT INTO archived VALUES (?,?) ON CONFLICT(application_id) DO NOTHING", (aid, datetime.now(timezone.utc).isoformat()))
+
+@_method
+def _unarchive(self:Journal, aid:str, # the application's id
+              ) -> None:
+    "Bring archived application `aid` back into plans and `today`."
+    with self._write() as con:
+        _known_application(con, aid)
+        con.execute("DELETE FROM archived WHERE application_id=?", (aid,))
+
+@_method
+def _archived(self:Journal) -> set[str]:
+    "The ids of the archived applications."
+    return {a for (a,) in self._con.execute("SELECT application_id FROM archived")}
+
+# %% ../nbs/02_journal.ipynb #af7ece65
+def _same_words(a, b) -> bool:
+    "`True` when `a` and `b` read the same, ignoring case and extra spaces."
+    return " ".join((a or "").split()).casefold() == " ".join((b or "").split()).casefold()
+
+@_method
+def _find_notes(self:Journal, company:str, # the employer, as typed
+                role:str, # the position, as typed
+                at:datetime, # when the interview started, timezone-aware
+               ) -> InterviewNotes | None:
+    "The saved notes of the same interview (same company, role and start), or `None`."
+    if not isinstance(at, datetime) or at.utcoffset() is None: raise InputError("at", at, "a timezone-aware datetime")
+    rows = self._con.execute("SELECT id, company, role FROM notes WHERE at_utc=? ORDER BY rowid", (at.astimezone(timezone.utc).isoformat(),))
+    return next((self.get(nid) for nid, c, r in rows.fetchall() if _same_words(c, company) and _same_words(r, role)), None)
+
+# %% ../nbs/02_journal.ipynb #b631dab0
+def _rounds(con) -> dict[str, list[str]]:
+    "Every application's rounds: `{application id: [notes ids]}`."
+    return {a: json.loads(r) for a, r in con.execute("SELECT id, rounds FROM applications")}
+
+def _drop_application(con, aid) -> int:
+    "Delete application `aid` and its whole log; returns how many log entries went."
+    con.execute("DELETE FROM archived WHERE application_id=?", (aid,))
+    con.execute("DELETE FROM applications WHERE id=?", (aid,))  # first: the trigger lets a log go once its application has
+    return con.execute("DELETE FROM events WHERE application_id=?", (aid,)).rowcount
+
+def _drop_notes(con, nids) -> tuple[int, int]:
+    "Delete the notes `nids` and their reflections; returns how many of each went."
+    reflections = sum(con.execute("DELETE FROM reflections WHERE notes_id=?", (n,)).rowcount for n in nids)
+    return sum(con.execute("DELETE FROM notes WHERE id=?", (n,)).rowcount for n in nids), reflections
+
+# %% ../nbs/02_journal.ipynb #3cc25d12
+def _wipe(self:Journal):
+    "Leave no copy of deleted rows in the file: rebuild it and empty its write-ahead log."
+    with self._lock:
+        try:
+            self._con.execute("VACUUM")
+            busy = self._con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.OperationalError: busy = 1  # a statement still reading on this connection
+    if busy: raise JournalError("journal", str(self.path), "no other program reading it, so deleted data could be wiped: it is deleted, "
+                                "but an old copy stays in the -wal file beside the journal until that program closes it")
+
+@contextmanager
+def _erasing(self:Journal):
+    "A write transaction for deletions, foreign keys checked at commit, followed by `_wipe`."
+    with self._write() as con:
+        con.execute("PRAGMA defer_foreign_keys = ON")
+        yield con
+    _wipe(self)
+
+# %% ../nbs/02_journal.ipynb #b6e2636f
+@_method
+def _delete_application(self:Journal, aid:str, # the application's id
+                       ) -> dict:
+    "Delete application `aid`, its log, the notes only it uses and their reflections, from the file; returns the counts."
+    with _erasing(self) as con:
+        _known_application(con, aid)
+        rounds = _rounds(con)
+        shared = {n for a, rs in rounds.items() if a != aid for n in rs}
+        events = _drop_application(con, aid)
+        notes, reflections = _drop_notes(con, [n for n in rounds[aid] if n not in shared])
+    return {"notes": notes, "events": events, "reflections": reflections}
+
+# %% ../nbs/02_journal.ipynb #c714e526
+@_method
+def _delete_notes(self:Journal, nid:str, # the id of saved notes
+                 ) -> dict:
+    "Delete the notes `nid`, their reflection and their round everywhere (an application left without rounds goes too); returns the counts."
+    with _erasing(self) as con:
+        if not isinstance(nid, str) or con.execute("SELECT 1 FROM notes WHERE id=?", (nid,)).fetchone() is None:
+            raise InputError("notes id", nid, "the id of notes saved in this journal")
+        events = applications = 0
+        for aid, rs in _rounds(con).items():
+            if nid not in rs: continue
+            left = [r for r in rs if r != nid]
+            if left: con.execute("UPDATE applications SET rounds=? WHERE id=?", (json.dumps(left), aid))
+            else: events, applications = events + _drop_application(con, aid), applications + 1
+        notes, reflections = _drop_notes(con, [nid])
+    return {"notes": notes, "events": events, "reflections": reflections, "applications": applications}
 
 # %% ../nbs/02_journal.ipynb #728efa8d
 BUNDLE_FORMAT = "followup_kit journal bundle"
@@ -380,7 +545,8 @@ def _bundle(self:Journal) -> dict:
         if latest is not None: plans.append({"application_id": app.id, "notes_id": latest.id, "plan": app.plan(latest).to_dict()})
     return {"format": BUNDLE_FORMAT, "schema_version": SCHEMA_VERSION, "exported_at": datetime.now(timezone.utc).isoformat(),
             "notes": [n.to_dict() for n in self.all()], "applications": [a.to_dict() for a in self.applications()],
-            "reflections": [{"notes_id": k, "answers": v} for k, v in self.reflections().items()], "plans": plans}
+            "reflections": [{"notes_id": k, "answers": v} for k, v in self.reflections().items()], "plans": plans,
+            "profile": self.profile().to_dict(), "archived": sorted(self.archived())}
 
 # %% ../nbs/02_journal.ipynb #682f4ce4
 @_method
@@ -433,21 +599,38 @@ def _unique(path, key, ids):
         seen.add(x)
     return seen
 
+def _bundle_profile(path, data):
+    "The bundle's optional profile, checked; `None` when it has none."
+    item = data.get("profile")
+    if item is None: return None
+    if not isinstance(item, dict): raise _bundle_error(path, "profile", type(item).__name__, "a JSON object")
+    try: return Profile.from_dict(item)
+    except InputError as e: raise _bundle_error(path, f"profile.{e.field}", e.got, e.wants) from None
+
+def _bundle_archived(path, data, app_ids):
+    "The bundle's optional archived application ids, each one of its applications."
+    items = data.get("archived", [])
+    if not isinstance(items, list): raise _bundle_error(path, "archived", type(items).__name__, "a list of application ids")
+    for i, a in enumerate(items):
+        if not isinstance(a, str) or a not in app_ids: raise _bundle_error(path, f"archived[{i}]", a, "the id of an application in the bundle")
+    return set(items)
+
 def read_bundle(path:str|Path, # a bundle written by `Journal.export_json`
                ) -> dict:
-    "The checked records of a bundle: `notes`, `applications`, `reflections`; raises naming the first problem."
+    "The checked records of a bundle: `notes`, `applications`, `reflections`, `profile`, `archived`; raises naming the first problem."
     data = _bundle_json(path)
     notes = _bundle_records(path, data, "notes", InterviewNotes.from_dict)
     apps = _bundle_records(path, data, "applications", Application.from_dict)
     reflections = _bundle_records(path, data, "reflections", _read_reflection)
     note_ids = _unique(path, "notes", [n.id for n in notes])
-    _unique(path, "applications", [a.id for a in apps])
+    app_ids = _unique(path, "applications", [a.id for a in apps])
     for i, a in enumerate(apps):
         for j, r in enumerate(a.rounds):
             if r not in note_ids: raise _bundle_error(path, f"applications[{i}].rounds[{j}]", r, "the id of notes in the bundle")
     for i, (n, _) in enumerate(reflections):
         if n not in note_ids: raise _bundle_error(path, f"reflections[{i}].notes_id", n, "the id of notes in the bundle")
-    return {"notes": notes, "applications": apps, "reflections": dict(reflections)}
+    return {"notes": notes, "applications": apps, "reflections": dict(reflections),
+            "profile": _bundle_profile(path, data), "archived": _bundle_archived(path, data, app_ids)}
 
 # %% ../nbs/02_journal.ipynb #b64a6e16
 @_method
@@ -465,6 +648,9 @@ def _import_json(cls, path:str|Path, # a bundle written by `export_json`
                 except InputError as e: raise _bundle_error(path, f"applications[{i}].{e.field}", e.got, e.wants) from None
             con.executemany("INSERT INTO reflections VALUES (?,?,?) ON CONFLICT(notes_id) DO UPDATE SET answers=excluded.answers",
                             [(n, json.dumps(a, ensure_ascii=False), datetime.now(timezone.utc).isoformat()) for n, a in records["reflections"].items()])
+            con.executemany("INSERT INTO archived VALUES (?,?) ON CONFLICT(application_id) DO NOTHING",
+                            [(a, datetime.now(timezone.utc).isoformat()) for a in sorted(records["archived"])])
+            if records["profile"] is not None and target.profile().is_empty: _store_profile(con, records["profile"])
     except BaseException:
         target.close()
         raise

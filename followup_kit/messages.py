@@ -14,7 +14,7 @@ from urllib.parse import quote
 from .timeline import InputError
 
 # %% auto #0
-__all__ = ['SEVERITIES', 'EMAIL_KINDS', 'SCRIPT_KINDS', 'WRITTEN_KINDS', 'KINDS', 'PENALTIES', 'RULES', 'CHECKS',
+__all__ = ['SEVERITIES', 'EMAIL_KINDS', 'SCRIPT_KINDS', 'WRITTEN_KINDS', 'KINDS', 'PENALTIES', 'RULES', 'CHECKS', 'UNSIGNED',
            'PER_INTERVIEWER', 'SEVERITY_MARKS', 'Message', 'parse_message', 'Finding', 'Review', 'Rule', 'RuleBook',
            'Facts', 'facts_from', 'register_check', 'check_message', 'review_to_json', 'format_review', 'topics_for',
            'draft_context', 'Draft', 'draft', 'drafts', 'CoachStep', 'coach_steps', 'review_html', 'MessageCoach']
@@ -708,9 +708,12 @@ def _person_vars(p):
     return {"name": name, "first_name": name.split(" ")[0] if name else "", "title": getattr(p, "title", None) or "",
             "email": getattr(p, "email", None) or "", "phone": getattr(p, "phone", None) or ""}
 
+UNSIGNED = "[Your name]"  # signs a draft whose sender is unknown: visible, and flagged by `placeholder-left`
+
 def _sender_vars(sender):
-    "The sender as template variables; a plain string is a name."
-    return _person_vars(_Person(sender) if isinstance(sender, str) else sender) if sender else _person_vars(None)
+    "The sender as template variables (a plain string is a name); never an invented name: `UNSIGNED` when there is none."
+    you = _person_vars(_Person(sender) if isinstance(sender, str) else sender) if sender else _person_vars(None)
+    return you if you["name"].strip() else {**you, "name": UNSIGNED, "first_name": UNSIGNED}
 
 def draft_context(kind:str, # one of `KINDS`
                   notes, # the interview's `InterviewNotes`
@@ -855,14 +858,18 @@ def coach_steps(notes, # the interview's `InterviewNotes`
     return out
 
 # %% ../nbs/05_messages.ipynb #c95b7a65
-SEVERITY_MARKS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}  # shown with the severity word
+SEVERITY_MARKS = {"error": "times-circle", "warning": "exclamation-triangle", "info": "info-circle"}  # Font Awesome icons shown with the severity word
 _SEVERITY_COLOURS = {"error": "var(--jp-error-color1)", "warning": "var(--jp-warn-color1)", "info": "var(--jp-info-color1)"}
+
+def _icon(name:str) -> str:
+    "A Font Awesome icon (the set ipywidgets draws button icons with: no emoji font needed); decoration beside a word."
+    return f"<i class='fa fa-{name}' aria-hidden='true'></i>" if name else ""
 
 def _finding_html(f, text):
     "One finding as a list item: icon and severity word, rule id, advice, and the excerpt it points at."
     e, quote_ = html.escape, _excerpt(text, f.start, f.end)
     return (f"<li class='fk-finding fk-{e(f.severity)}' style='border-left:4px solid {_SEVERITY_COLOURS.get(f.severity, 'currentColor')};"
-            f"padding:2px 8px;margin:4px 0;list-style:none'><b>{SEVERITY_MARKS.get(f.severity, '')} {e(f.severity)}</b> "
+            f"padding:2px 8px;margin:4px 0;list-style:none'><b>{_icon(SEVERITY_MARKS.get(f.severity, ''))} {e(f.severity)}</b> "
             f"<code style='color:inherit;background:var(--jp-layout-color2)'>{e(f.rule)}</code>: {e(f.message)}"
             + (f" <span style='color:var(--jp-ui-font-color2)'>— “{e(quote_)}”</span>" if quote_ else "") + "</li>")
 
@@ -870,23 +877,25 @@ def review_html(review:Review, # what `check_message` returned
                ) -> str:
     "The review as themed, escaped HTML: the score, then each finding's severity, rule, advice and excerpt."
     n = len(review.findings)
-    head = f"<b>Score {review.score}/100</b> — " + (f"{n} finding{'s' * (n != 1)}" if n else "✅ nothing to fix")
+    head = f"<b>Score {review.score}/100</b> — " + (f"{n} finding{'s' * (n != 1)}" if n else f"{_icon('check')} nothing to fix")
     items = "".join(_finding_html(f, review.text) for f in review.findings)
     return (f"<div class='fk-review' role='status' aria-live='polite' style='color:var(--jp-ui-font-color1);"
             f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>"
             + (f"<ul style='padding:0;margin:0'>{items}</ul>" if items else "") + "</div>")
+
 
 # %% ../nbs/05_messages.ipynb #edb5f313
 class MessageCoach:
     "Pick a step, get its draft, edit it, and see `check_message`'s findings as you type."
     def __init__(self, notes, # the interview's `InterviewNotes`
                  plan=None, # the timeline `Plan`; its pending steps that need words are offered
-                 sender=None, # you: a name, or an object with `.name`, `.email`, `.phone`
+                 sender=None, # you: a name, or an object with `.name`, `.email`, `.phone`; by default the journal's profile
                  journal=None, # a `Journal` holding these notes in an application: plan from it, "Log as sent" to it
                  templates=None, # a folder of coach templates, passed to `draft`
                  sent_at:datetime|None=None, # when you mean to send, for the timing rules
                 ):
         import ipywidgets as w
+        if sender is None and journal is not None: sender = journal.profile().sender
         self.notes, self.sender, self.journal, self.templates, self.sent_at = notes, sender, journal, templates, sent_at
         self.application = _application_of(journal, notes)
         self.plan = plan if plan is not None or self.application is None else self.application.plan(notes)
@@ -895,18 +904,21 @@ class MessageCoach:
         self.text = w.Textarea(description="Draft", placeholder="Your message", continuous_update=True, rows=16,
                                tooltip="Edit the draft; findings update as you type", style=label, layout=wide)
         self.findings, self.link, self.voicemail, self.status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.restore = w.Button(description="Restore the draft", icon="undo", tooltip="Replace your edits with a fresh draft")
-        self.log_button = w.Button(description="Log as sent", icon="check", disabled=self.application is None,
+        auto = lambda: w.Layout(width="auto")
+        self.restore = w.Button(description="Restore the draft", icon="undo", tooltip="Replace your edits with a fresh draft", layout=auto())
+        self.log_button = w.Button(description="Log as sent", icon="check", disabled=self.application is None, layout=auto(),
                                    tooltip="Record in the journal that this message went out")
         self.step.observe(lambda _: self.load(), "value")
         self.text.observe(lambda _: self.check(), "value")
         self.restore.on_click(lambda _: self.load())
         self.log_button.on_click(lambda _: self.log_sent())
-        self.widget = w.VBox([self.step, self.text, self.findings, self.voicemail,
-                              w.HBox([self.restore, self.log_button, self.link, self.status])])
+        row = w.HBox([self.restore, self.log_button, self.link, self.status], layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%"))
+        self.widget = w.VBox([self.step, self.text, self.findings, self.voicemail, row], layout=w.Layout(width="100%", max_width="60em"))
         self._offer()
+        if journal is not None: journal.subscribe(self._heard)
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+
 
 # %% ../nbs/05_messages.ipynb #c4c09af5
 def _application_of(journal, notes):
@@ -922,7 +934,23 @@ def _offer(self:MessageCoach):
     self.step.value = keep or next(iter(self.steps), None)
     if keep or not self.steps: self.load()
 
-MessageCoach._offer = _offer
+def _heard(self:MessageCoach, journal):
+    "Something was saved elsewhere on the page: read the notes and plan again; keep the text being edited if its step is still to do."
+    from followup_kit.timeline import InputError as _Bad
+    try: self.notes = journal.get(self.notes.id)
+    except _Bad: return  # these notes were deleted; the page says so elsewhere
+    self.application = _application_of(journal, self.notes)
+    if self.application is None: return
+    self.plan = self.application.plan(self.notes)
+    steps = {s.key: s for s in coach_steps(self.notes, self.plan)}
+    if self.step.value in steps and list(steps) == list(self.steps):
+        self.steps = steps
+        if self.draft is not None: self.draft = draft(steps[self.step.value].kind, self.notes, self.plan, step=steps[self.step.value].step,
+                                                      sender=self.sender, templates=self.templates, recipient=steps[self.step.value].recipient)
+        self.check()
+    else: self._offer()
+
+MessageCoach._offer, MessageCoach._heard = _offer, _heard
 
 # %% ../nbs/05_messages.ipynb #a3c912e6
 def _load(self:MessageCoach) -> Draft|None:
@@ -942,9 +970,13 @@ def _mail_link(self:MessageCoach) -> str:
     if self.draft is None: return ""
     subject, body = _split_subject(self.text.value)
     link = Draft(self.draft.kind, subject, body, self.draft.to, self.draft.recipient).mailto
-    if link is None: return "<span style='color:var(--jp-ui-font-color1)'>📞 A call script: no mail link.</span>"
+    if link is None: return f"<span style='color:var(--jp-ui-font-color1)'>{_icon('phone')} A call script: no mail link.</span>"
+    if not self.draft.to:
+        who = html.escape(self.draft.recipient or "this person")
+        return (f"<span style='color:var(--jp-ui-font-color1)'>{_icon('exclamation-triangle')} No email address for {who}: "
+                "add it to their card in your notes, and the link to your mail app appears here.</span>")
     to = f" to {html.escape(self.draft.recipient)}" if self.draft.recipient else ""
-    return f"<a href=\"{html.escape(link)}\" style='color:var(--jp-content-link-color)'>✉️ Open in your mail app{to}</a>"
+    return f"<a href=\"{html.escape(link)}\" style='color:var(--jp-content-link-color)'>{_icon('envelope')} Open in your mail app{to}</a>"
 
 def _check(self:MessageCoach) -> Review|None:
     "Review the text as it stands; show the findings and the mail link; returns the `Review`."
@@ -968,7 +1000,7 @@ def _log_sent(self:MessageCoach, when:datetime|None=None, # when it went out, ti
     entry = LogEntry(kind, when or datetime.now(timezone.utc), step=choice.step.id, channel=choice.step.channel, notes_id=self.notes.id)
     self.application = self.journal.record(self.application.id, entry)
     self.plan = self.application.plan(self.notes)
-    self.status.value = f"<span style='color:var(--jp-ui-font-color1)'>✔ Logged: {html.escape(choice.label)}</span>"
+    self.status.value = f"<span style='color:var(--jp-ui-font-color1)'>{_icon('check')} Logged: {html.escape(choice.label)}</span>"
     self._offer()
 
 MessageCoach.log_sent = _log_sent

@@ -14,7 +14,7 @@ from .timeline import InputError, Person, Interview, Event, Policy, check_countr
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'CHANNELS', 'COMPANY_STYLES', 'LOG_KINDS', 'OUTCOMES', 'Contact', 'Question', 'InterviewNotes',
-           'LogEntry', 'Application']
+           'LogEntry', 'Application', 'Profile']
 
 # %% ../nbs/01_notes.ipynb #88c382f1
 SCHEMA_VERSION = 1  # bump when the JSON layout changes; `from_dict` refuses newer versions
@@ -438,3 +438,52 @@ def _application_markdown(self:Application):
     return "\n".join([head, ""] + [f"- {e._repr_markdown_()}" for e in self.log])
 
 Application._repr_markdown_ = _application_markdown
+
+# %% ../nbs/01_notes.ipynb #a3500253
+_ZONE_EXAMPLE = "an IANA time zone like Europe/Paris"
+
+def _profile_zone(value):
+    "An IANA time-zone name, or `None` when blank."
+    text = _optional("tz", value)
+    if text is None: return None
+    try: ZoneInfo(text)
+    except Exception: raise InputError("tz", value, _ZONE_EXAMPLE) from None
+    return text
+
+def _profile_name(value):
+    "Your name, stripped; `""` when blank."
+    name = "" if value is None else _optional("name", value) or ""
+    if len(name) > 200: raise InputError("name", name[:40] + "…", "a name of at most 200 characters")
+    return name
+
+# %% ../nbs/01_notes.ipynb #db52add2
+@dataclass(frozen=True)
+class Profile:
+    "You: how your messages are signed, and the zone and country your forms start from."
+    name: str = ""  # your name as you sign a message; "" until you give it
+    email: str | None = None  # your address, shown under your signature
+    phone: str | None = None  # your phone number, shown under your signature
+    tz: str | None = None  # your IANA time zone, e.g. "Europe/Paris": the default for new notes and logged times
+    country: str | None = None  # your country as an ISO 3166 code, e.g. "FR": the default for new notes (public holidays)
+
+    def __post_init__(self):
+        checked = {"name": _profile_name(self.name), "email": _email("email", self.email), "phone": _phone("phone", self.phone),
+                   "tz": _profile_zone(self.tz), "country": check_country(_optional("country", self.country))}
+        for name, value in checked.items(): object.__setattr__(self, name, value)
+
+    @property
+    def sender(self) -> Person | None:
+        "The timeline `Person` who signs your messages, or `None` while your name is unknown."
+        return Person(self.name, email=self.email, phone=self.phone) if self.name else None
+
+    @property
+    def is_empty(self) -> bool:
+        "`True` until any field is filled in."
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def _repr_markdown_(self):
+        if self.is_empty: return "*No profile yet: drafts carry a placeholder for your name.*"
+        reach = " · ".join(x for x in (self.email, self.phone, self.tz, self.country) if x)
+        return f"**{self.name or 'name not given'}**" + (f" — {reach}" if reach else "")
+
+_add_json(Profile)

@@ -652,6 +652,7 @@ class ReflectionForm:
         self.widget = w.VBox([self._heading(w)] + [self._group(w, d) for d in self.rubric.dimensions]
                              + [self.score_html, w.HBox([self.save_button, self.status])])
         self.answers = answers or {}
+        if journal is not None and notes is not None: journal.subscribe(self._heard)  # a step logged elsewhere re-measures the follow-up
 
 # %% ../nbs/04_reflection.ipynb #a6f12cbb
 def _control(self:ReflectionForm, w, q:ReflectionQuestion):
@@ -707,7 +708,12 @@ def _refresh(self:ReflectionForm):
     if getattr(self, "_quiet", False): return
     self.score_html.value = self.score().to_html()
 
-ReflectionForm.score, ReflectionForm.refresh = _score, _refresh
+def _heard(self:ReflectionForm, journal):
+    "The journal changed (a message logged on the same page): measure the follow-up again and rescore."
+    self.application = application_for(journal, self.notes)
+    self.refresh()
+
+ReflectionForm.score, ReflectionForm.refresh, ReflectionForm._heard = _score, _refresh, _heard
 
 # %% ../nbs/04_reflection.ipynb #19245a37
 def _save(self:ReflectionForm) -> bool:

@@ -16,7 +16,8 @@ from .notes import CHANNELS, COMPANY_STYLES, Application, Contact, InterviewNote
 from .journal import Journal
 
 # %% auto #0
-__all__ = ['RATINGS', 'EVENTS', 'ContactCard', 'QuestionCard', 'NoteTaker', 'PlanBoard', 'Today']
+__all__ = ['RATINGS', 'NEW', 'EVENTS', 'ContactCard', 'QuestionCard', 'NoteTaker', 'PlanBoard', 'Today', 'local_zone',
+           'ProfileForm', 'ApplicationList']
 
 # %% ../nbs/03_widgets.ipynb #06f8b4cd
 _TEXT, _QUIET = "var(--jp-ui-font-color1, inherit)", "var(--jp-ui-font-color2, inherit)"  # main and secondary text
@@ -37,13 +38,18 @@ def _flag(text:str, bar:str) -> str:
     return f"<span style='border-left:4px solid {bar};padding-left:4px;color:{_TEXT};font-weight:bold'>{text}</span>"
 
 # %% ../nbs/03_widgets.ipynb #111258c9
-def _problem(prefix:str, err:InputError) -> str:
-    "A status line for `err`: a warning word, then the one-line message."
-    return _flag(f"⚠ {_esc(prefix)}:", _ERROR) + " " + _say(_esc(err))
+def _icon(name:str) -> str:
+    "A Font Awesome icon: the set ipywidgets draws its button icons with, so no emoji font is needed. Decoration only: a word always says the same."
+    return f"<i class='fa fa-{name}' aria-hidden='true'></i>"
+
+def _problem(prefix:str, err) -> str:
+    "A status line for `err` (an `InputError` or a plain sentence): a warning sign and word, then the message."
+    return _flag(f"{_icon('exclamation-triangle')} {_esc(prefix)}:", _ERROR) + " " + _say(_esc(err))
 
 def _ok(text:str) -> str:
     "A status line for something that worked."
-    return _flag("✓", _GOOD) + " " + _say(_esc(text))
+    return _flag(_icon("check"), _GOOD) + " " + _say(_esc(text))
+
 
 # %% ../nbs/03_widgets.ipynb #6166a8d2
 def _style(): return {"description_width": _LABEL_WIDTH}
@@ -172,44 +178,73 @@ def _zones() -> list[str]:
 
 # %% ../nbs/03_widgets.ipynb #92279278
 class NoteTaker:
-    "The interview-notes form: checks as you type and autosaves to the journal."
+    "The interview-notes form: pick an interview (or start a new one), type, and it saves to the journal as you go."
     def __init__(self, journal:Journal|str|Path, # the journal to save to (a `Journal` or its file)
-                 notes_id:str|None=None, # reopen these saved notes; `None` starts new notes
-                 application_id:str|None=None, # new notes become the next round of this application
-                 tz:str="UTC", # time zone suggested for new notes, e.g. "Europe/Berlin"
+                 notes_id:str|None=None, # open these saved notes; by default the latest saved ones
+                 application_id:str|None=None, # start new notes as the next round of this application
+                 tz:str|None=None, # time zone for new notes, e.g. "Europe/Berlin"; by default your profile's, else UTC
+                 new:bool=False, # start on a blank form even when the journal holds notes
                 ):
         self.journal = journal if isinstance(journal, Journal) else Journal(journal)
-        self.application_id, self._saved, self._loading = application_id, None, True
-        _build_note_form(self, tz)
-        if notes_id is not None: self.fill(self.journal.get(notes_id))
+        self.application_id, self._saved, self._loading, self._keep_both = application_id, None, True, False
+        self.on_notes = []  # called with the notes (or `None` for a blank form) each time the form opens or saves them
+        profile = self.journal.profile()
+        self._defaults = {"tz": tz or profile.tz or "UTC", "country": profile.country or ""}
+        _build_note_form(self)
+        latest = None if new or application_id else _latest_id(self.journal)
+        if notes_id or latest: self.fill(self.journal.get(notes_id or latest))
         self._loading = False
 
     @property
     def notes(self) -> InterviewNotes|None:
-        "The notes as last saved, or `None` before the first save."
+        "The notes as last saved or opened, or `None` for a blank form."
         return self._saved
 
     def _repr_mimebundle_(self, **kwargs): return self.ui._repr_mimebundle_(**kwargs)
 
+
+# %% ../nbs/03_widgets.ipynb #6818c682
+def _interview_label(notes:InterviewNotes) -> str:
+    "How an interview is named in the list: when, what and where."
+    return f"{notes.at:%a %d %b %Y %H:%M} · {notes.role or 'interview'} at {notes.company}" + (f" (round {notes.round})" if notes.round > 1 else "")
+
+NEW = ""  # the list's value for "New interview"
+
+def _interview_options(journal:Journal) -> list:
+    "The interview list's choices: New interview, then every saved interview, latest first."
+    return [("New interview", NEW)] + [(_interview_label(n), n.id) for n in reversed(journal.all())]
+
+def _latest_id(journal:Journal) -> str|None:
+    "The id of the latest saved interview, if any."
+    notes = journal.all()
+    return notes[-1].id if notes else None
+
+
 # %% ../nbs/03_widgets.ipynb #f6c12324
-def _build_note_form(self:NoteTaker, tz:str):
+def _build_note_form(self:NoteTaker):
     "Make every box of the form, in reading (and Tab) order."
     import ipywidgets as W
-    self.status = W.HTML(_say("Not saved yet: fill in the company, the date and the start time.", _QUIET), layout=W.Layout(width="100%"))
+    self.status = W.HTML(_say("New interview: fill in the company, the date and the start time.", _QUIET), layout=W.Layout(width="100%"))
     self.status.add_class("fk-status")
+    self.choice = _choose("Interview", _interview_options(self.journal), NEW)
+    self.choice.layout.width, self.choice.style.description_width = "100%", "6em"  # room for "Thu 19 Nov 2026 14:00 · role at company"
+    self.choice.observe(lambda ch: self._chosen(ch["new"]), names="value")
+    _build_duplicate(self)
     self.company, self.role = _text("Company", hint="Northwind Labs"), _text("Role", hint="Data Engineer")
     self.round = W.IntText(value=1, description="Round", style=_style(), layout=W.Layout(width="16em"))
     self.date = W.DatePicker(description="Date", style=_style())
     self.time = W.TimePicker(description="Start time", step=60, style=_style())
-    self.tz = W.Combobox(value=tz, options=_zones(), ensure_option=False, description="Time zone", placeholder="Europe/Berlin",
-                         continuous_update=True, style=_style(), layout=W.Layout(width="24em"))
+    self.tz = W.Combobox(value=self._defaults["tz"], options=_zones(), ensure_option=False, description="Time zone", placeholder="Europe/Berlin",
+                         continuous_update=False, style=_style(), layout=W.Layout(width="24em"))
     self.duration = W.IntText(value=60, description="Minutes", style=_style(), layout=W.Layout(width="16em"))
-    self.country = _text("Country (2 letters)", hint="DE — for public holidays")
+    self.country = _text("Country (2 letters)", self._defaults["country"], hint="DE, for public holidays")
+    self.country.continuous_update = False
     _build_note_lists(self)
     _build_next_steps(self)
     for w in self._boxes: w.observe(self._changed, names="value")
     self.ui = W.VBox(_note_layout(self), layout=W.Layout(width="44em"))
     self.ui.add_class("fk-notetaker")
+
 
 # %% ../nbs/03_widgets.ipynb #142e9e29
 def _build_note_lists(self:NoteTaker):
@@ -242,13 +277,14 @@ def _note_boxes(self:NoteTaker) -> list:
 def _note_layout(self:NoteTaker) -> list:
     "The form's children, top to bottom."
     import ipywidgets as W
-    return [W.HTML(_STICKY), self.status, _heading("The interview"), self.company, self.role, self.round, self.date, self.time, self.tz,
-            self.duration, self.country, _heading("Who was there"), self.interviewer_box, self.new_interviewer,
+    return [W.HTML(_STICKY), self.status, self.duplicate, self.choice, _heading("The interview"), self.company, self.role, self.round,
+            self.date, self.time, self.tz, self.duration, self.country, _heading("Who was there"), self.interviewer_box, self.new_interviewer,
             _heading("Questions"), self.question_box, self.new_question, _heading("What was discussed"), self.topics,
             self.skills, self.concerns, _heading("What happens next"), self.response_by, self.response_days,
             self.contact.box, self.channel, self.company_style, _heading("Notes"), self.free_notes]
 
 NoteTaker._boxes = property(_note_boxes)
+
 
 # %% ../nbs/03_widgets.ipynb #c5f1c659
 def _relabel(self:NoteTaker):
@@ -283,6 +319,15 @@ def _remove_card(self:NoteTaker, card, # a `ContactCard` or `QuestionCard` of th
     _relabel(self); self._changed()
 
 NoteTaker.add_interviewer, NoteTaker.add_question, NoteTaker.remove_card = _add_interviewer, _add_question, _remove_card
+
+# %% ../nbs/03_widgets.ipynb #ed85fbd9
+_ASK = {"company": "Add the company's name", "date": "Add the interview date", "time": "Add the start time",
+        "tz": "Choose the time zone of the interview, like Europe/Paris"}  # an empty required box
+
+def _plain(err:InputError) -> str:
+    "What to tell a person about `err`: a plain request for an empty required box, else the one-line error."
+    return _ASK[err.field] if err.field in _ASK and err.got in (None, "") else str(err)
+
 
 # %% ../nbs/03_widgets.ipynb #8fdcff7c
 def _days(text:str) -> int|None:
@@ -326,18 +371,27 @@ def _application_for(self:NoteTaker, notes:InterviewNotes) -> Application:
     return app
 
 # %% ../nbs/03_widgets.ipynb #edcfc33c
+def _twin(self:NoteTaker, notes:InterviewNotes) -> InterviewNotes|None:
+    "Saved notes for the same interview as new `notes` (same company, role and start), unless the person chose to keep both."
+    if self._saved is not None or self._keep_both: return None
+    return self.journal.find_notes(notes.company, notes.role, notes.at)
+
 def _save(self:NoteTaker) -> InterviewNotes|None:
-    "Check the form and save it to the journal; returns the saved notes, or `None` when the form has a problem."
+    "Check the form and save it to the journal; returns the saved notes, or `None` when the form has a problem or a question."
     try:
         notes = self.read()
+        twin = _twin(self, notes)
+        if twin is not None: return _ask_duplicate(self, twin)
         if notes != self._saved:
             app = _application_for(self, notes)
             self.journal.save(notes, application=app)
-            self._saved, self.application_id = notes, app.id
+            first, self._saved, self.application_id = self._saved is None, notes, app.id
+            if first: _show_choice(self, notes.id)
+            for f in self.on_notes: f(notes)
     except InputError as e:
-        self.status.value = _problem("Not saved", e)
+        self.status.value = _problem("Not saved", _plain(e))
         return None
-    self.status.value = _ok(f"Saved: {notes.company}, {notes.role or 'role not noted'}, round {notes.round} — in {self.journal.path.name}")
+    self.status.value = _ok(f"Saved: {notes.company}, {notes.role or 'role not noted'}, round {notes.round}, in {self.journal.path.name}")
     return notes
 
 def _changed(self:NoteTaker, change=None):
@@ -345,6 +399,79 @@ def _changed(self:NoteTaker, change=None):
     if not self._loading: self.save()
 
 NoteTaker.save, NoteTaker._changed = _save, _changed
+
+
+# %% ../nbs/03_widgets.ipynb #d8b558f3
+def _build_duplicate(self:NoteTaker):
+    "The question shown when new notes match saved ones: open the saved notes, or keep both."
+    import ipywidgets as W
+    self.duplicate_text = W.HTML()
+    self.open_saved = _button("Open the saved notes", lambda _: self._open_twin(), "Show the notes you saved for this interview")
+    self.keep_both = _button("Keep both", lambda _: self._keep_both_copies(), "Save these notes as a second copy")
+    self.duplicate = W.VBox([self.duplicate_text, W.HBox([self.open_saved, self.keep_both], layout=W.Layout(flex_flow="row wrap"))],
+                            layout=W.Layout(display="none", border=_BORDER, padding="4px 8px"))
+
+def _ask_duplicate(self:NoteTaker, twin:InterviewNotes) -> None:
+    "Show the question about `twin`; nothing is saved until it is answered."
+    self._twin_id = twin.id
+    self.duplicate_text.value = _say(f"You already saved notes for this interview: <b>{_esc(_interview_label(twin))}</b>. "
+                                     "Open them, or keep both copies?")
+    self.duplicate.layout.display = "flex"
+    self.status.value = _problem("Not saved yet", "these notes match notes you saved before")
+
+def _answered(self:NoteTaker):
+    "Hide the question."
+    self.duplicate.layout.display = "none"
+
+def _open_twin(self:NoteTaker):
+    "Open the saved notes in the form (what was typed here is dropped)."
+    _answered(self)
+    self.choice.value = self._twin_id
+
+def _keep_both_copies(self:NoteTaker):
+    "Save what was typed as a second copy."
+    _answered(self)
+    self._keep_both = True
+    self.save()
+
+NoteTaker._open_twin, NoteTaker._keep_both_copies = _open_twin, _keep_both_copies
+
+
+# %% ../nbs/03_widgets.ipynb #aa0cb746
+def _clear(self:NoteTaker):
+    "A blank form for a new interview (in your time zone and country); nothing is saved until it is filled in."
+    loading, self._loading = self._loading, True
+    try:
+        for w in (self.company, self.role, self.topics, self.skills, self.concerns, self.response_days, self.free_notes): w.value = ""
+        self.round.value, self.duration.value, self.date.value, self.time.value, self.response_by.value = 1, 60, None, None, None
+        self.tz.value, self.country.value = self._defaults["tz"], self._defaults["country"]
+        self.channel.value, self.company_style.value = "email", "corporate"
+        self.interviewers, self.questions = [], []
+        _relabel(self)
+        for k in ("name", "title", "email", "phone"): getattr(self.contact, k).value = ""
+        self._saved, self._keep_both, self.application_id = None, False, None
+        _show_choice(self, NEW)
+    finally: self._loading = loading
+    _answered(self)
+    self.status.value = _say("New interview: fill in the company, the date and the start time.", _QUIET)
+    for f in self.on_notes: f(None)
+
+def _show_choice(self:NoteTaker, value:str):
+    "Refresh the interview list and show `value` in it, without reacting to the change."
+    loading, self._loading = self._loading, True
+    try:
+        self.choice.options = _interview_options(self.journal)
+        self.choice.value = value
+    finally: self._loading = loading
+
+def _chosen(self:NoteTaker, value:str):
+    "The person picked an interview (or New interview) in the list."
+    if self._loading: return
+    if value == NEW: self.clear()
+    else: self.fill(self.journal.get(value))
+
+NoteTaker.clear, NoteTaker._chosen = _clear, _chosen
+
 
 # %% ../nbs/03_widgets.ipynb #76c8bfcd
 def _fill(self:NoteTaker, notes:InterviewNotes, # saved notes to show
@@ -358,21 +485,27 @@ def _fill(self:NoteTaker, notes:InterviewNotes, # saved notes to show
         for k in ("topics", "skills", "concerns"): getattr(self, k).value = "\n".join(getattr(notes, k))
         self.free_notes.value = notes.notes
         _fill_cards(self, notes)
-        self._saved, self.application_id = notes, self.application_id or getattr(_application_of(self.journal, notes.id), "id", None)
+        app = _application_of(self.journal, notes.id)
+        self._saved, self._keep_both, self.application_id = notes, False, app.id if app else self.application_id
+        _show_choice(self, notes.id)
     finally: self._loading = loading
-    self.status.value = _ok(f"Opened: {notes.company}, {notes.role or 'role not noted'}, round {notes.round} — from {self.journal.path.name}")
+    _answered(self)
+    self.status.value = _ok(f"Opened: {notes.company}, {notes.role or 'role not noted'}, round {notes.round}, from {self.journal.path.name}")
+    for f in self.on_notes: f(notes)
 
 def _fill_cards(self:NoteTaker, notes:InterviewNotes):
     "Replace the cards with the interviewers, contact and questions in `notes`."
     self.interviewers, self.questions = [], []
     for c in notes.interviewers: self.add_interviewer(c)
     for q in notes.questions: self.add_question(q)
+    _relabel(self)
     for k in ("name", "title", "email", "phone"): getattr(self.contact, k).value = getattr(notes.contact, k, None) or ""
 
 NoteTaker.fill = _fill
 
+
 # %% ../nbs/03_widgets.ipynb #16f1ae50
-EVENTS = [("They replied (new date below)", "replied"), ("They invited me to another interview", "invited"),
+EVENTS = [("They replied, with a new date", "replied"), ("They invited me to another interview", "invited"),
           ("They rejected me", "rejected"), ("They made me an offer", "offer"), ("I withdrew", "withdrawn"),
           ("I can't reach them", "unreachable")]  # what the employer (or you) did: `LogEntry` kinds
 
@@ -397,6 +530,9 @@ class PlanBoard:
         self.plan, self.boxes, self.rows = None, {}, {}
         _build_board(self, ics_path)
         self.refresh()
+        self.journal.subscribe(self._heard)  # whatever another form on the page logs shows here at once
+
+    def _heard(self, journal): self.refresh(quiet=True)
 
     def now(self) -> datetime:
         "The board's clock: the frozen time, or the real time now."
@@ -416,11 +552,13 @@ def _build_board(self:PlanBoard, ics_path):
     app = self.journal.application(self.application_id)
     self.heading, self.status, self.steps = W.HTML(), W.HTML(), W.VBox()
     self.event = _choose("What happened", EVENTS, "replied")
+    self.event.layout.width = "34em"
     self.new_date = W.DatePicker(description="New date", style=_style())
-    self.channel = _choose("By", [("(not said)", None)] + [(c, c) for c in CHANNELS], None)
+    self.channel = _choose("By", [("(not said)", "")] + [(c, c) for c in CHANNELS], "")
     self.note = _text("Note", hint="Dana: decision by Friday")
     self.record_button = _button("Record", lambda _: self.record(), "Add what happened to the application's log")
     self.ics_path = _text("Calendar file", str(ics_path or _default_ics(self.journal, app)))
+    self.ics_path.layout.width = "100%"
     self.ics_button = _button("Write calendar (.ics)", lambda _: self.write_ics(), "Save the plan as an iCalendar file")
     self.ui = W.VBox([self.heading, self.status, self.steps, _heading("Record what happened"), self.event, self.new_date,
                       self.channel, self.note, self.record_button, _heading("Your calendar"), self.ics_path, self.ics_button],
@@ -429,29 +567,32 @@ def _build_board(self:PlanBoard, ics_path):
 
 # %% ../nbs/03_widgets.ipynb #58c4220a
 def _step_state(step, overdue:set) -> tuple[str, str]:
-    "The word that shows a step's state, and the colour of the bar beside it."
-    if step.status == "done": return "✓ done", _GOOD
-    if step.status == "cancelled": return "✗ cancelled", "transparent"
-    return ("⚠ overdue", _WARN) if step.id in overdue else ("to do", "transparent")
+    "The words (with an icon) that show a step's state, and the colour of the bar beside it."
+    if step.status == "done": return f"{_icon('check')} done", _GOOD
+    if step.status == "cancelled": return f"{_icon('times')} cancelled", "transparent"
+    return (f"{_icon('exclamation-triangle')} overdue", _WARN) if step.id in overdue else ("to do", "transparent")
 
 def _step_html(step, overdue:set) -> str:
-    "One step's due date, state, channel, recipient and reason."
+    "One step: its title, due date, state, channel, recipient and reason (the text wraps; nothing is cut)."
     word, bar = _step_state(step, overdue)
     to = f" to {_esc(step.recipient)}" if step.recipient else ""
-    return (f"<div style='border-left:4px solid {bar};padding-left:6px;color:{_TEXT};line-height:1.4'>{_say(word, bold=True)} · due {_esc(f'{step.due:%a %d %b %Y %H:%M}')}"
-            f" · {_esc(step.channel)}{to}<br><span style='color:{_QUIET}'>{_esc(step.why)} ({_esc(step.source)})</span></div>")
+    return (f"<div style='border-left:4px solid {bar};padding-left:6px;color:{_TEXT};line-height:1.4'><b>{_esc(step.title)}</b><br>"
+            f"{_say(word, bold=True)} · due {_esc(f'{step.due:%a %d %b %Y %H:%M}')} · {_esc(step.channel)}{to}<br>"
+            f"<span style='color:{_QUIET}'>{_esc(step.why)} ({_esc(step.source)})</span></div>")
+
 
 # %% ../nbs/03_widgets.ipynb #311c55ac
 def _step_row(self:PlanBoard, step, overdue:set):
-    "A tick box for `step` beside its description."
+    "A tick box (labelled Done) for `step` beside its description, where the title can wrap instead of being cut."
     import ipywidgets as W
-    box = W.Checkbox(value=step.status == "done", description=step.title, tooltip=step.title, disabled=step.status != "pending",
-                     indent=False, layout=W.Layout(width="26em"))
+    box = W.Checkbox(value=step.status == "done", description="Done", tooltip=f"Done: {step.title}", disabled=step.status != "pending",
+                     indent=False, layout=W.Layout(width="5.5em", flex="0 0 auto"))
     box.observe(lambda ch: ch["new"] and self.tick(step.id), names="value")
-    self.boxes[step.id], self.rows[step.id] = box, W.HTML(_step_html(step, overdue), layout=W.Layout(width="34em"))
-    row = W.HBox([box, self.rows[step.id]], layout=W.Layout(border_bottom=_BORDER, padding="4px 0"))
+    self.boxes[step.id], self.rows[step.id] = box, W.HTML(_step_html(step, overdue), layout=W.Layout(flex="1 1 auto"))
+    row = W.HBox([box, self.rows[step.id]], layout=W.Layout(border_bottom=_BORDER, padding="4px 0", width="100%"))
     row.add_class(f"fk-step-{step.status}")
     return row
+
 
 # %% ../nbs/03_widgets.ipynb #cc8ec59a
 def _board_heading(app:Application, plan) -> str:
@@ -461,13 +602,19 @@ def _board_heading(app:Application, plan) -> str:
     return (f"<h3 style='color:{_TEXT};margin:4px 0'>Follow-up plan: {_esc(app.role or 'interview')} at {_esc(app.company)}</h3>"
             f"<div style='color:{_QUIET}'>{len(app.rounds)} round(s){_esc(when)} · application {_esc(app.status)}</div>")
 
-def _refresh(self:PlanBoard) -> PlanBoard:
+def _refresh(self:PlanBoard, quiet:bool=False, # only redraw when something changed (a save elsewhere on the page)
+            ) -> PlanBoard:
     "Read the application and its plan from the journal again and redraw the board."
-    app = self.journal.application(self.application_id)
+    try: app = self.journal.application(self.application_id)
+    except InputError:  # deleted by another form on the page
+        self.plan, self.steps.children, self.status.value = None, [], _problem("Gone", "this application was deleted from the journal")
+        return self
     try: self.plan = self.journal.plan(self.application_id)
     except InputError as e: self.plan, self.status.value = None, _problem("The plan can't be built", e)
     overdue = {s.id for s in self.plan.due(self.now()).overdue} if self.plan else set()
-    self.heading.value, self.boxes, self.rows = _board_heading(app, self.plan), {}, {}
+    seen = (app.status, len(app.rounds), self.plan.to_dict() if self.plan else None, overdue)
+    if quiet and seen == getattr(self, "_seen", None): return self
+    self._seen, self.heading.value, self.boxes, self.rows = seen, _board_heading(app, self.plan), {}, {}
     self.steps.children = [_step_row(self, s, overdue) for s in (self.plan.steps if self.plan else [])]
     return self
 
@@ -504,7 +651,7 @@ PlanBoard.tick = _tick
 def _record_event(self:PlanBoard) -> bool:
     "Log the event chosen in the controls (kind, new date, channel, note); returns whether it was recorded."
     label = dict((v, k) for k, v in EVENTS)[self.event.value]
-    try: entry = LogEntry(self.event.value, self.now(), note=self.note.value, channel=self.channel.value, new_date=self.new_date.value)
+    try: entry = LogEntry(self.event.value, self.now(), note=self.note.value, channel=self.channel.value or None, new_date=self.new_date.value)
     except InputError as e:
         self.status.value = _problem("Not recorded", e)
         return False
@@ -533,7 +680,7 @@ PlanBoard.write_ics = _write_ics
 def _agenda_html(agenda) -> str:
     "The agenda as an HTML table: overdue rows marked by word and bar, then problems."
     head = f"<p style='color:{_TEXT}'>{len(agenda.overdue)} overdue, {len(agenda.today)} due today ({agenda.now:%a %d %b %Y})</p>"
-    problems = "".join(f"<p>{_flag('⚠ Plan not built:', _ERROR)} {_say(_esc(p))}</p>" for p in agenda.problems)
+    problems = "".join(f"<p>{_flag(_icon('exclamation-triangle') + ' Plan not built:', _ERROR)} {_say(_esc(p))}</p>" for p in agenda.problems)
     if not agenda.items: return head + f"<p style='color:{_QUIET}'>Nothing due: keep your search going.</p>" + problems
     th = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>" for h in ("", "Company", "Step", "Due", "Why"))
     return (head + f"<table style='border-collapse:collapse;color:{_TEXT}'><thead><tr>{th}</tr></thead><tbody>"
@@ -541,7 +688,7 @@ def _agenda_html(agenda) -> str:
 
 def _agenda_row(item) -> str:
     "One agenda row."
-    word = _say("⚠ overdue", bold=True) if item.overdue else _say("today")
+    word = _say(f"{_icon('exclamation-triangle')} overdue", bold=True) if item.overdue else _say("today")
     bar = f"border-left:4px solid {_WARN};" if item.overdue else "border-left:4px solid transparent;"
     cells = [word, _esc(item.application.company), _esc(item.step.title), _esc(f"{item.step.due:%a %d %b %H:%M}"),
              f"<span style='color:{_QUIET}'>{_esc(item.step.why)}</span>"]
@@ -561,6 +708,9 @@ class Today:
         self.ui = W.VBox([_heading("Due today"), self.table, self.status, self.refresh_button])
         self.ui.add_class("fk-today")
         self.refresh()
+        self.journal.subscribe(self._heard)  # a step logged elsewhere on the page leaves the list at once
+
+    def _heard(self, journal): self.refresh()
 
     def _repr_mimebundle_(self, **kwargs): return self.ui._repr_mimebundle_(**kwargs)
 
@@ -575,3 +725,146 @@ def _today_refresh(self:Today) -> Today:
     return self
 
 Today.refresh = _today_refresh
+
+# %% ../nbs/03_widgets.ipynb #7a4c342b
+def local_zone() -> str:
+    "This computer's time zone (like Europe/Berlin), else UTC."
+    import os
+    name, link = os.environ.get("TZ", ""), Path("/etc/localtime")
+    if not name and link.is_symlink(): name = str(link.resolve()).partition("zoneinfo/")[2]
+    return name if name in zoneinfo.available_timezones() else "UTC"
+
+class ProfileForm:
+    "Your name, email, phone, time zone and country, kept in the journal: they sign your drafts and start your forms."
+    def __init__(self, journal:Journal|str|Path, # the journal that keeps the profile
+                 save_to=None, # a function returning the journal to save into, if not `journal` (the guide starts your own journal with it)
+                ):
+        import ipywidgets as W
+        self.journal = journal if isinstance(journal, Journal) else Journal(journal)
+        self._save_to, p = save_to, self.journal.profile()
+        self.name, self.email = _text("Your name", p.name, "Priya Raman"), _text("Email", p.email or "", "priya.raman@example.com")
+        self.phone = _text("Phone", p.phone or "", "+44 20 7946 0000")
+        self.tz = W.Combobox(value=p.tz or local_zone(), options=_zones(), ensure_option=False, description="Time zone",
+                             placeholder="Europe/London", continuous_update=False, style=_style(), layout=W.Layout(width="24em"))
+        self.country = _text("Country (2 letters)", p.country or "", "GB")
+        self.save_button = W.Button(description="Save my details", icon="check", button_style="primary", layout=W.Layout(width="auto"))
+        self.save_button.on_click(lambda _: self.save())
+        self.status = W.HTML(_say("Your name signs every draft; your time zone and country start every new form.", _QUIET))
+        self.ui = W.VBox([self.name, self.email, self.phone, self.tz, self.country, self.save_button, self.status])
+        self.ui.add_class("fk-profile")
+
+    def _repr_mimebundle_(self, **kwargs): return self.ui._repr_mimebundle_(**kwargs)
+
+
+# %% ../nbs/03_widgets.ipynb #f58278ab
+def _profile_save(self:ProfileForm):
+    "Check the boxes and save the profile; returns it, or `None` (and says why) when a box is wrong."
+    from followup_kit.notes import Profile
+    try:
+        profile = Profile(self.name.value, self.email.value.strip() or None, self.phone.value.strip() or None,
+                          self.tz.value.strip() or None, self.country.value.strip() or None)
+        target = self._save_to() if self._save_to else self.journal
+        target.save_profile(profile)
+    except InputError as e:
+        self.status.value = _problem("Not saved", e)
+        return None
+    who = f"drafts are signed {profile.name}" if profile.name else "add your name so drafts can be signed"
+    self.status.value = _ok(f"Saved in {target.path.name}: {who}.")
+    return profile
+
+ProfileForm.save = _profile_save
+
+
+# %% ../nbs/03_widgets.ipynb #93b3e505
+class ApplicationList:
+    "Every application in the journal, with Archive (hide from plans, keep for reflection) and Delete (erase, asked twice)."
+    def __init__(self, journal:Journal|str|Path, # the journal to list
+                ):
+        import ipywidgets as W
+        self.journal = journal if isinstance(journal, Journal) else Journal(journal)
+        self.rows, self.status, self.buttons, self._doomed = W.VBox(), W.HTML(), {}, None
+        self.confirm_text = W.HTML()
+        self.confirm_name = _text("Company name", hint="type it to confirm")
+        self.confirm_button = W.Button(description="Delete for good", icon="trash", button_style="danger", disabled=True, layout=W.Layout(width="auto"))
+        self.cancel_button = _button("Keep it", lambda _: self.cancel(), "Don't delete anything")
+        self.confirm_name.observe(lambda _: _arm(self), names="value")
+        self.confirm_button.on_click(lambda _: self.delete())
+        self.confirm = W.VBox([self.confirm_text, self.confirm_name, W.HBox([self.confirm_button, self.cancel_button], layout=W.Layout(flex_flow="row wrap"))],
+                              layout=W.Layout(display="none", border=_BORDER, padding="4px 8px"))
+        self.ui = W.VBox([self.rows, self.confirm, self.status])
+        self.ui.add_class("fk-applications")
+        self.refresh()
+        self.journal.subscribe(self._heard)
+
+    def _heard(self, journal): self.refresh()
+    def _repr_mimebundle_(self, **kwargs): return self.ui._repr_mimebundle_(**kwargs)
+
+
+# %% ../nbs/03_widgets.ipynb #52f72e8e
+def _application_row(self:ApplicationList, app:Application, archived:bool):
+    "One application: what and where, its state, and its buttons."
+    import ipywidgets as W
+    latest = self.journal.latest_round(app)
+    when = f"interview {latest.at:%a %d %b %Y}" if latest else "no interview notes"
+    state = "archived" if archived else app.status
+    text = W.HTML(f"<span style='color:{_TEXT}'><b>{_esc(app.role or 'interview')} at {_esc(app.company)}</b> · {_esc(when)} · {_esc(state)}</span>",
+                  layout=W.Layout(flex="1 1 auto"))
+    flip = (_button("Unarchive", lambda _: self.unarchive(app.id), f"Show {app.company} in your plans again") if archived else
+            _button("Archive", lambda _: self.archive(app.id), f"Hide {app.company} from plans and today's list; keep it for reflection"))
+    drop = _button("Delete…", lambda _: self.ask_delete(app.id), f"Erase {app.company} from your journal (asks first)")
+    self.buttons[app.id] = (flip, drop)
+    return W.HBox([text, flip, drop], layout=W.Layout(border_bottom=_BORDER, padding="2px 0", flex_flow="row wrap", width="100%"))
+
+def _applications_refresh(self:ApplicationList) -> ApplicationList:
+    "List the journal's applications again (the open ones first, archived ones last)."
+    archived, self.buttons = self.journal.archived(), {}
+    apps = sorted(self.journal.applications(), key=lambda a: a.id in archived)
+    self.rows.children = [_application_row(self, a, a.id in archived) for a in apps] or [
+        _heading("No applications yet: your notes form starts one.")]
+    return self
+
+ApplicationList.refresh = _applications_refresh
+
+
+# %% ../nbs/03_widgets.ipynb #f3e205c6
+def _archive(self:ApplicationList, aid:str):
+    "Hide application `aid` from plans and today's list (kept for reflection and reports)."
+    self.journal.archive(aid)
+    self.status.value = _ok(f"Archived {self.journal.application(aid).company}: hidden from your plans, kept for reflection.")
+
+def _unarchive(self:ApplicationList, aid:str):
+    "Show application `aid` in plans again."
+    self.journal.unarchive(aid)
+    self.status.value = _ok(f"{self.journal.application(aid).company} is back in your plans.")
+
+def _ask_delete(self:ApplicationList, aid:str):
+    "The first ask: say what deleting removes, and wait for the company's name."
+    app = self.journal.application(aid)
+    self._doomed, self.confirm_name.value = aid, ""
+    self.confirm_text.value = _say(f"Delete <b>{_esc(app.company)}</b> for good? Its interview notes, its log and your reflections on it are "
+                                   "erased from the journal file; this can't be undone. Type the company's name to confirm.")
+    self.confirm.layout.display = "flex"
+
+def _arm(self:ApplicationList):
+    "The second ask: the button works only once the name is typed."
+    app = self._doomed and self.journal.application(self._doomed)
+    self.confirm_button.disabled = not app or " ".join(self.confirm_name.value.split()).casefold() != " ".join(app.company.split()).casefold()
+
+def _delete(self:ApplicationList) -> dict|None:
+    "Erase the application asked about (only after both asks); returns what was removed."
+    if self._doomed is None or self.confirm_button.disabled: return None
+    company = self.journal.application(self._doomed).company
+    gone = self.journal.delete_application(self._doomed)
+    self.cancel()
+    self.status.value = _ok(f"Deleted {company}: {gone['notes']} interview notes, {gone['events']} log entries and "
+                            f"{gone['reflections']} reflections erased from {self.journal.path.name}.")
+    return gone
+
+def _cancel(self:ApplicationList):
+    "Close the question; nothing is deleted."
+    self._doomed, self.confirm_name.value, self.confirm.layout.display = None, "", "none"
+    _arm(self)
+
+ApplicationList.archive, ApplicationList.unarchive, ApplicationList.ask_delete = _archive, _unarchive, _ask_delete
+ApplicationList.delete, ApplicationList.cancel = _delete, _cancel
+

@@ -119,3 +119,12 @@ def test_nbdev_proc_nbs_processes_every_notebook(tmp_path):
     missing = [str(p) for p in notebooks() if not (proc / p).exists()]
     assert not missing, f"not processed: {missing}\n{out[-3000:]}"
     assert not (home / "journal.db").exists(), "processing the docs wrote a journal"
+
+
+@pytest.mark.parametrize("page", sorted((NBS / "guide").glob("*.ipynb")), ids=lambda p: p.name)
+def test_guide_pages_carry_no_outputs(page):
+    "A reader page run on someone's journal would store their interviews in its outputs: the source never keeps any."
+    nb = json.loads(page.read_text())
+    assert [c for c in nb["cells"] if c.get("outputs")] == [], f"{page.name} has stored outputs (personal data?)"
+    text = "".join("".join(c["source"]) for c in nb["cells"])
+    assert "test_eq" not in text and "TESTING" not in text, f"{page.name}: page tests belong in tests/test_guide_pages.py"

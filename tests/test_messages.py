@@ -79,6 +79,9 @@ def test_builtin_drafts_are_clean(notes_key, kind, sender):
         for text in (d.text, d.voicemail):
             if text is None: continue
             review = check_message(text, kind, notes)
+            if sender is None:  # never an invented name: a visible placeholder the checker flags
+                assert "[Your name]" in text and review.rules == ["placeholder-left"], format_review(review)
+                continue
             assert review.findings == [], f"{kind} to {d.recipient}:\n{text}\n\n{format_review(review)}"
 
 

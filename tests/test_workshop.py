@@ -252,3 +252,22 @@ def test_response_times_and_scores_are_sane(sample):
     s = sample.score_summary()
     assert s[["q25", "median", "q75"]].stack().between(0, 100).all()
     assert (s["q25"] <= s["median"]).all() and (s["median"] <= s["q75"]).all()
+
+
+def test_a_profile_in_the_bundles_never_reaches_anonymised_outputs(named_folder, tmp_path):
+    "Bundles now carry the participant's profile (and archived ids); the cohort reads them and keeps the profile out."
+    folder = tmp_path/"with-profile"
+    shutil.copytree(named_folder, folder)
+    for i, path in enumerate(sorted(folder.glob("*.json"))):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["profile"] = {"name": f"Wilhelmina Thistlewood {i}", "email": "wilhelmina.thistlewood@example.com",
+                           "phone": "+44 20 7946 0999", "tz": "Europe/London", "country": "GB"}
+        data["archived"] = [data["applications"][0]["id"]]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    cohort = Cohort.from_bundles(folder)
+    plain = Cohort.from_bundles(named_folder)
+    assert cohort.problems == [] and len(cohort.applications) == len(plain.applications)  # archived ones still count
+    assert list(cohort.participants["participant"]) == list(plain.participants["participant"])  # labels not from the profile
+    texts = every_text(cohort, tmp_path)
+    for word in ("Wilhelmina", "Thistlewood", "7946 0999", "7946-0999"):
+        assert not [source for source, text in texts.items() if word.casefold() in text.casefold()], word

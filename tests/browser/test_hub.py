@@ -191,9 +191,9 @@ nbformat.write(nb, os.path.expanduser("~/handin.ipynb"))
 
 def _participant(browser, hub: Hub, name: str, memory: dict):
     ctx, page, lab = _sign_in(browser, hub, name)
-    guide = sorted(p.name for p in (hub.home(name) / "guide").glob("*.ipynb"))
-    assert guide, hub.failure(f"{name} has no guide pages in ~/guide")
-    nb = lab.open(page, f"guide/{guide[0]}", timeout=SPAWN_TIMEOUT)
+    guide = sorted(p.name for p in (hub.home(name) / "followup-kit").glob("*.ipynb"))
+    assert guide, hub.failure(f"{name} has no guide pages in ~/followup-kit")
+    nb = lab.open(page, f"followup-kit/{guide[0]}", timeout=SPAWN_TIMEOUT)
     journal = nb.kernel_exec(SAVE_NOTES.replace("{name}", name)).strip()
     assert journal == str(hub.home(name) / ".followup_kit" / "journal.db"), journal
     nb.kernel_exec(WRITE_HANDIN_PAGE)
@@ -227,7 +227,7 @@ def test_a_room_on_the_hub(browser, hub):
     for me in hub.people:
         for other in hub.people:
             if other == me: continue
-            for path in (hub.home(other) / ".followup_kit" / "journal.db", hub.handin / f"{other}.json", hub.home(other) / "guide"):
+            for path in (hub.home(other) / ".followup_kit" / "journal.db", hub.handin / f"{other}.json", hub.home(other) / "followup-kit"):
                 r = subprocess.run(["runuser", "-u", me, "--", "cat", str(path)], capture_output=True, text=True)
                 assert r.returncode != 0 and "Permission denied" in r.stderr, (me, str(path), r.stderr)
         r = subprocess.run(["runuser", "-u", me, "--", "ls", str(hub.handin)], capture_output=True, text=True)
@@ -236,7 +236,7 @@ def test_a_room_on_the_hub(browser, hub):
     # Over HTTP: a participant's session can't reach another's server, files or the admin page.
     me_ctx, other = hub.contexts[0], hub.people[1]
     for path in (f"/user/{other}/api/contents/.followup_kit", f"/user/{other}/files/.followup_kit/journal.db",
-                 f"/user/{other}/api/contents/guide", "/hub/admin"):
+                 f"/user/{other}/api/contents/followup-kit", "/hub/admin"):
         r = me_ctx.request.get(hub.url + path)
         assert r.status in (403, 404), (path, r.status, r.text()[:300])
         assert "journal.db" not in r.text() and "SQLite format" not in r.text(), path
@@ -245,8 +245,8 @@ def test_a_room_on_the_hub(browser, hub):
     ctx, page, lab = _sign_in(browser, hub, hub.coach)
     assert ctx.request.get(hub.url + "/hub/admin").status == 200
     assert (hub.home(hub.coach) / "handin").resolve() == hub.handin.resolve()
-    guide = sorted(p.name for p in (hub.home(hub.coach) / "guide").glob("*.ipynb"))
-    nb = lab.open(page, f"guide/{guide[0]}", timeout=SPAWN_TIMEOUT)
+    guide = sorted(p.name for p in (hub.home(hub.coach) / "followup-kit").glob("*.ipynb"))
+    nb = lab.open(page, f"followup-kit/{guide[0]}", timeout=SPAWN_TIMEOUT)
     seen = json.loads(nb.kernel_exec(
         "import json, os\nfrom followup_kit.workshop import Cohort\n"
         "c = Cohort.from_bundles(os.environ['FOLLOWUP_KIT_HANDIN'])\n"
