@@ -70,7 +70,7 @@ def _plans(notes:list, apps:list) -> list:
 
 def anonymize_bundle(bundle:dict, # a bundle as `Journal.bundle()` returns it
                     ) -> dict:
-    "`bundle` without names of people or companies, roles or free text; still a bundle `read_bundle` accepts."
+    "`bundle` without names of people or companies, roles, free text or the profile; still a bundle `read_bundle` accepts."
     from followup_kit.notes import InterviewNotes, Application
     people, companies = _Labels("Person"), _Labels("Company")
     notes = [InterviewNotes.from_dict(d) for d in bundle.get("notes", [])]
@@ -78,8 +78,9 @@ def anonymize_bundle(bundle:dict, # a bundle as `Journal.bundle()` returns it
     slugs = {_slug(k): _slug(v) for k, v in people.seen.items()}
     apps = [_anon_application(Application.from_dict(d), companies, slugs) for d in bundle.get("applications", [])]
     head = {k: bundle[k] for k in ("format", "schema_version", "exported_at") if k in bundle}
+    archived = {"archived": list(bundle["archived"])} if isinstance(bundle.get("archived"), list) else {}  # ids only
     return head | {"notes": [n.to_dict() for n in anon], "applications": [a.to_dict() for a in apps],
-                   "reflections": list(bundle.get("reflections", [])), "plans": _plans(anon, apps)}
+                   "reflections": list(bundle.get("reflections", [])), "plans": _plans(anon, apps)} | archived
 
 # %% ../nbs/11_handin.ipynb #bdfc10a7
 HANDIN_ENV = "FOLLOWUP_KIT_HANDIN"  # the hand-in folder, set by the workshop's hub
