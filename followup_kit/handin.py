@@ -125,7 +125,9 @@ def hand_in(journal:Journal|str|Path, # the participant's journal (or its file)
     "Write the journal's bundle for the coach, anonymised unless asked otherwise; returns the file written."
     if not isinstance(anonymize, bool): raise InputError("anonymize", anonymize, "True or False")
     j, path = _journal(journal), _target(dest)
-    if path.exists() and hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+    if _shared(path.parent) and path.is_symlink():  # a link planted in a shared folder could point at your own journal
+        raise InputError("dest", str(path), "a file, not a link (someone else put this link here: ask your coach to remove it)")
+    if os.path.lexists(path) and hasattr(os, "getuid") and path.lstat().st_uid != os.getuid():
         raise InputError("dest", str(path), "a file of your own (someone else wrote this one: ask your coach to remove it)")
     bundle = j.bundle()
     data = json.dumps(anonymize_bundle(bundle) if anonymize else bundle, ensure_ascii=False, indent=1, default=str)

@@ -79,8 +79,8 @@ def pre_spawn_hook(spawner):
     user = pwd.getpwnam(spawner.user.name)
     os.chmod(user.pw_dir, 0o700)  # nobody else can read ~/.followup_kit/journal.db
     mine = HANDIN / (spawner.user.name + ".json")
-    if mine.exists() and mine.stat().st_uid != user.pw_uid:
-        mine.unlink()  # someone else planted a file under this person's name
+    if mine.is_symlink() or (mine.exists() and mine.lstat().st_uid != user.pw_uid):
+        mine.unlink()  # someone else planted a file (or a link) under this person's name
     link = Path(user.pw_dir) / "handin"
     if spawner.user.name == COACH and not link.exists() and not link.is_symlink():
         link.symlink_to(HANDIN)

@@ -78,3 +78,15 @@ def test_the_command_keeps_names_only_when_asked(tmp_path, capsys):
     assert company not in (tmp_path / "a.json").read_text() and company in (tmp_path / "b.json").read_text()
     assert main(["handin", "--journal", str(tmp_path / "j.db"), "--to", str(tmp_path / "x.txt")]) == 2
     assert capsys.readouterr().err.startswith("followup-kit: --to: got")
+
+
+def test_a_link_planted_in_the_shared_folder_is_refused(tmp_path):
+    folder = tmp_path / "handin"
+    folder.mkdir()
+    folder.chmod(0o1733)
+    precious = tmp_path / "precious.db"
+    precious.write_text("my own journal")
+    (folder / "dana.json").symlink_to(precious)
+    with pytest.raises(InputError, match="dest: got .*a file, not a link"):
+        hand_in(sample_journal(tmp_path / "j.db"), folder / "dana.json")
+    assert precious.read_text() == "my own journal"
