@@ -41,7 +41,7 @@ def parse_event(text:str) -> Event: # e.g. "rejected@2026-11-27T10:00"
     when, _, detail = rest.partition('/')
     try:
         if kind == 'replied': return Event(kind, when, new_date=detail or None)
-        if kind == 'invited': return Event(kind, when, channel=detail or None)
+        if kind in ('invited', 'offer'): return Event(kind, when, channel=detail or None)
         if kind == 'done': return Event(kind, when, step=detail or None)
         if detail: raise InputError('--event', text, _EVENT_FORM)
         return Event(kind, when)
@@ -237,10 +237,10 @@ class _Progress:
         elif done == total: self.stream.write(f"loaded {total} bundle{'s' * (total != 1)}\n")
         self.stream.flush()
 
-def _cohort_folder(folder:str, flag:str='FOLDER') -> str:
-    "`folder` if it is a folder holding at least one `.json` bundle."
+def _cohort_folder(folder:str, flag:str='FOLDER', empty_ok:bool=False) -> str:
+    "`folder` if it is a folder holding at least one `.json` bundle (or none yet, with `empty_ok`: the dashboard waits for them)."
     if not os.path.isdir(folder): raise InputError(flag, folder, "a folder of participants' .json bundles")
-    if not any(n.endswith('.json') for n in os.listdir(folder)):
+    if not empty_ok and not any(n.endswith('.json') for n in os.listdir(folder)):
         raise InputError(flag, folder, 'a folder holding at least one .json bundle (exported with Journal.export_json)')
     return folder
 
@@ -274,14 +274,14 @@ def _run_workshop_report(a) -> int:
 
 def _add_dashboard_parser(sub):
     d = sub.add_parser('dashboard', help='the projector dashboard (Voila on 127.0.0.1)', description='Serve the cohort dashboard with Voila on 127.0.0.1.')
-    d.add_argument('folder', metavar='FOLDER', help="a folder of participants' .json bundles")
+    d.add_argument('folder', metavar='FOLDER', help="the folder of participants' .json bundles (may start empty: the page shows bundles as they arrive)")
     d.add_argument('--port', default='8866', help='port on 127.0.0.1 (default 8866)')
     d.add_argument('--theme', default='light', choices=['light', 'dark'], help='page theme')
     d.set_defaults(run=_run_dashboard)
 
 def _run_dashboard(a) -> int:
     import importlib.util, subprocess, tempfile
-    folder = os.path.abspath(_cohort_folder(a.folder))
+    folder = os.path.abspath(_cohort_folder(a.folder, empty_ok=True))  # a workshop starts with an empty hand-in folder
     from followup_kit.timeline import _parse_int
     try: port = _parse_int(a.port, '--port', 1024, 65535, 'port')
     except InputError: raise InputError('--port', a.port, 'a port number from 1024 to 65535') from None
@@ -388,7 +388,7 @@ def _run_demo(a) -> int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #6ec86a82
-_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation'
+_KINDS_FORM = 'thank_you_email, formal_note, status_email, second_status_email, reply_to_rejection, reply_to_invitation, reply_to_offer'
 
 def read_text_arg(path:str, flag:str='FILE') -> str: # a file path, or "-" for standard input
     "The text of `path` (standard input for `-`), or an `InputError` naming `flag`."
@@ -424,10 +424,11 @@ def _add_check_parser(sub):
     p = sub.add_parser('check', help='review a draft message', description='Review a draft: a score and findings.')
     p.add_argument('file', metavar='FILE', help='the draft (an email may start with "Subject: ..."); - reads standard input')
     p.add_argument('--kind', required=True, help=_KINDS_FORM)
-    p.add_argument('--json', action='store_true', help='print {"score", "findings"} as JSON')
+    p.add_argument('--json', action='store_true', help='print {"score", "findings", "unchecked"} as JSON')
     p.add_argument('--journal', help=_JOURNAL_HELP)
     p.add_argument('--interview', help='check against this interview: a notes id, or an application (its latest round)')
-    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now)')
+    p.add_argument('--sent-at', help='when you will send it, e.g. "2026-11-21 09:00" (default: now when --interview is given; '
+                   'without an interview the timing and attempt rules cannot run, and the review says so)')
     p.set_defaults(run=_run_check)
 
 def _run_check(a) -> int:
@@ -438,7 +439,8 @@ def _run_check(a) -> int:
     notes = plan = None
     if a.interview:
         with open_journal(journal_path(a)) as j: notes, plan = interview_of(j, a.interview)
-    sent_at = None
+    from datetime import datetime, timezone
+    sent_at = datetime.now(timezone.utc) if a.interview and not a.sent_at else None
     if a.sent_at:
         from followup_kit.timeline import _parse_when
         sent_at = _parse_when(a.sent_at, '--sent-at')
@@ -512,12 +514,13 @@ def _ids(apps) -> str:
 
 def _words(text) -> str: return " ".join((text or "").split()).casefold()
 
-def find_application(journal, text:str, # an id, the start of an id, or a company name (or its first words)
+def find_application(journal, text:str, # an id, the start of an id, or a company name (or some of its words)
                      flag:str='APP'): # the argument to name in an error
     "The one application in `journal` that `text` names; archived ones included."
     apps, name = journal.applications(), _words(text)
     found = [x for x in apps if x.id == text] or [x for x in apps if name and (x.id.startswith(text) or _words(x.company) == name)]
     found = found or [x for x in apps if name and (_words(x.company) + " ").startswith(name + " ")]
+    found = found or [x for x in apps if name and f" {name} " in f" {_words(x.company)} "]  # a whole word of it: "robotics"
     if len(found) == 1: return found[0]
     if not found: raise InputError(flag, text, 'an application id, the start of one, or a company name in your journal (see `followup-kit list --all`)')
     raise InputError(flag, text, f'one application, but {len(found)} fit: {_ids(found)}; give more of the id')
@@ -834,10 +837,12 @@ def _add_list_parser(sub):
 
 def _run_list(a) -> int:
     j = _journal_or_none(a)
-    rows = []
+    rows, hidden = [], 0
     if j is not None:
-        with j: rows = application_rows(j, include_archived=a.all)
-    _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n' if a.json else format_applications(rows))
+        with j: rows, hidden = application_rows(j, include_archived=a.all), len(j.archived()) * (not a.all)
+    text = format_applications(rows)
+    if hidden and not rows: text = f"No open applications; {hidden} archived (followup-kit list --all shows them).\n"
+    _write(None, json.dumps(rows, indent=2, ensure_ascii=False) + '\n' if a.json else text)
     return 0
 
 # %% ../nbs/07_cli.ipynb #80a9341f

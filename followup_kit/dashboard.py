@@ -6,14 +6,15 @@ Docs: https://example.github.io/followup_kit/dashboard.html.md"""
 
 # %% ../nbs/08_dashboard.ipynb #3553a16f
 from __future__ import annotations
-import base64, html, io, json
+import base64, html, io, json, os, threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from .timeline import InputError
 
 # %% auto #0
-__all__ = ['CHARTS', 'VOILA_TEMPLATE', 'week_starts', 'week_end', 'cohort_until', 'attention_html', 'figure_png', 'chart_html',
-           'charts_html', 'problems_html', 'Dashboard', 'dashboard_notebook', 'voila_share', 'voila_command']
+__all__ = ['PROJECTOR_WIDTH', 'CHARTS', 'POLL_SECONDS', 'SAMPLE_SIZE', 'SAMPLE_SEED', 'VOILA_TEMPLATE', 'week_starts', 'week_end',
+           'cohort_until', 'attention_html', 'figure_png', 'chart_html', 'charts_html', 'problems_html', 'Dashboard',
+           'folder_snapshot', 'sample_banner', 'dashboard_notebook', 'voila_share', 'voila_command']
 
 # %% ../nbs/08_dashboard.ipynb #1222f126
 def week_starts(cohort, # the loaded `Cohort`
@@ -50,6 +51,7 @@ def cohort_until(cohort, # the loaded `Cohort`
 # %% ../nbs/08_dashboard.ipynb #ccf90595
 _TEXT, _QUIET = "var(--jp-ui-font-color1, inherit)", "var(--jp-ui-font-color2, inherit)"
 _WARN, _ERROR, _GOOD = "var(--jp-warn-color0, currentColor)", "var(--jp-error-color0, currentColor)", "var(--jp-success-color0, currentColor)"
+_SAMPLE_TAG = "background:#8a4500;color:#fff;border-radius:4px;padding:.05em .45em;font-size:.8em"  # white on dark orange: 7:1
 _BORDER = "1px solid var(--jp-border-color2, rgba(128,128,128,.4))"
 _ATTENTION_COLUMNS = {"participant": "Participant", "overdue": "Overdue steps", "due_soon": "Due within 7 days",
                       "score_change": "Score change", "reasons": "Why"}
@@ -70,18 +72,21 @@ def attention_html(attention, # what `Cohort.attention` returned
                    when:str, # the moment it was judged at, as words
                   ) -> str:
     "The attention list as an HTML table (every value escaped), or a sentence when nobody needs attention."
-    head = f"<h2 style='color:{_TEXT};margin:.6em 0 .3em'>Who needs attention · {_esc(when)}</h2>"
+    head = (f"<h2 style='color:{_TEXT};margin:.6em 0 .3em'>Who needs attention · {_esc(when)}</h2><p style='color:{_QUIET};margin:0 0 .4em'>"
+            "Each participant is judged as of their bundle's export, when that came first: old data is not overdue today.</p>")
     if attention.empty: return head + f"<p class='fk-nobody' style='color:{_TEXT}'>Nobody: no overdue steps and no falling scores.</p>"
     cols = [c for c in _ATTENTION_COLUMNS if c in attention.columns]
     th = "".join(f"<th scope='col' style='text-align:left;padding:.3em .8em'>{_esc(_ATTENTION_COLUMNS[c])}</th>" for c in cols)
     rows = "".join(f"<tr style='border-top:{_BORDER}'>" + "".join(f"<td style='padding:.3em .8em;vertical-align:top'>{_cell(r[c])}</td>" for c in cols)
                    + "</tr>" for _, r in attention.iterrows())
-    return (head + f"<table class='fk-attention' style='border-collapse:collapse;color:{_TEXT}'>"
-            f"<thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>")
+    return (head + f"<div class='fk-scroll'><table class='fk-attention' style='border-collapse:collapse;color:{_TEXT}'>"
+            f"<thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 # %% ../nbs/08_dashboard.ipynb #dbce0691
+PROJECTOR_WIDTH = 12  # inches a dashboard chart is drawn at; shown at the page's full width, its 14-point text is 19 px or more from 1280 px up
+
 def figure_png(fig, # a matplotlib `Figure`
-               dpi:int=110, # resolution; the projector shows the image at its natural size
+               dpi:int=110, # resolution
               ) -> bytes:
     "The figure as PNG bytes."
     buf = io.BytesIO()
@@ -90,23 +95,28 @@ def figure_png(fig, # a matplotlib `Figure`
 
 def chart_html(fig, # a matplotlib `Figure` from `Cohort.charts`
                name:str, # the chart's name, e.g. "funnel"
+               sample:bool=False, # label the chart as sample data
               ) -> str:
-    "A `<figure>` with the chart's PNG inline and its title as caption and alternative text."
-    title = fig.axes[0].get_title(loc="left") if fig.axes else name
-    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    "A `<figure>` with the chart's SVG inline at the page's full width, its title once, as caption and alternative text."
+    from followup_kit.workshop import chart_svg, chart_title
+    title = chart_title(fig) if fig.axes else name
+    height = fig.get_size_inches()[1] - getattr(fig, "fk_title_extra", 0)  # the plot's own height, without room for a long title
+    svg = base64.b64encode(chart_svg(fig, size=(PROJECTOR_WIDTH, height * 1.2))).decode("ascii")
+    tag = f"<span class='fk-sample-tag' style='{_SAMPLE_TAG}'>Sample data</span> " if sample else ""
     return (f"<figure class='fk-chart' id='fk-chart-{_esc(name)}' style='margin:0'><figcaption style='color:{_TEXT};font-weight:bold;"
-            f"margin:.3em 0'>{_esc(title)}</figcaption><img alt='{_esc(title)}' src='data:image/png;base64,{png}' "
-            "style='max-width:100%;background:white;border-radius:4px'></figure>")
+            f"font-size:clamp(1.3em, 1.6vw, 2em);margin:.3em 0'>{tag}{_esc(title)}</figcaption><img alt='{_esc(title)}' src='data:image/svg+xml;base64,{svg}' "
+            "style='display:block;width:100%;height:auto;background:white;border-radius:4px'></figure>")
 
 # %% ../nbs/08_dashboard.ipynb #7feb6157
 CHARTS = ("thank_you", "funnel", "response_times", "scores", "progress")  # the charts of `Cohort.charts`, in reading order
 
 def charts_html(cohort, # the `Cohort` to draw (for the dashboard: the cut at the picked week)
+                sample:bool=False, # label every chart as sample data
                ) -> str:
-    "Every cohort chart as a `<figure>`, in a grid; a short notice in place of a chart that fails."
+    "Every cohort chart as a full-width `<figure>`, one under another; a short notice in place of a chart that fails."
     out = []
     for name in CHARTS:
-        try: out.append(chart_html(getattr(cohort, f"plot_{name}")(), name))
+        try: out.append(chart_html(getattr(cohort, f"plot_{name}")(), name, sample))
         except Exception as e:  # a projector shows what it can; the coach sees which chart is missing and why
             out.append(f"<p class='fk-chart-missing' style='color:{_TEXT};border-left:6px solid {_WARN};padding-left:.5em'>"
                        f"The {_esc(name.replace('_', ' '))} chart could not be drawn for this week ({_esc(type(e).__name__)}).</p>")
@@ -117,32 +127,40 @@ def problems_html(problems, # `Cohort.problems`: (file name, reason) pairs
                   show_files:bool=True, # name the files (they often carry a participant's name)
                  ) -> str:
     "The bundles that could not be read, as an escaped list; an empty string when there are none."
+    from followup_kit.workshop import plural
     if not problems: return ""
     items = "".join(f"<li>{f'<code>{_esc(f)}</code>: ' if show_files else ''}{_esc(r)}</li>" for f, r in problems)
     hidden = "" if show_files else f"<p style='color:{_QUIET}'>File names are hidden: tick <b>Show file names</b> to see which bundle (not on the projector).</p>"
     return (f"<div class='fk-problems' role='alert' style='border-left:6px solid {_ERROR};padding-left:.6em;color:{_TEXT}'>"
-            f"<b>{len(problems)} problem(s) while loading</b><ul style='margin:.3em 0'>{items}</ul>{hidden}</div>")
+            f"<b>{plural(len(problems), 'problem')} while loading</b><ul style='margin:.3em 0'>{items}</ul>{hidden}</div>")
 
 # %% ../nbs/08_dashboard.ipynb #b512ce2d
 _CSS = """<style>
 .fk-dashboard{--jp-widgets-font-size:20px;--jp-widgets-inline-height:40px;--jp-widgets-inline-label-width:9em;
-  font-size:20px;color:var(--jp-ui-font-color1, inherit);line-height:1.4}
+  font-size:20px;color:var(--jp-ui-font-color1, inherit);line-height:1.4;max-width:100%;box-sizing:border-box}
 .fk-dashboard h1{font-size:1.8em;margin:.2em 0}.fk-dashboard h2{font-size:1.3em}
 .fk-dashboard .widget-label,.fk-dashboard input,.fk-dashboard select,.fk-dashboard button{font-size:20px}
-.fk-dashboard table{font-size:20px}
+.fk-dashboard table{font-size:20px}.fk-dashboard .fk-scroll{overflow-x:auto;max-width:100%}
+.fk-dashboard .widget-html,.fk-dashboard .widget-html-content{width:100%;max-width:100%}
 .fk-dashboard :focus-visible{outline:3px solid var(--jp-brand-color1, #1976d2);outline-offset:2px}
-.fk-charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(34em,1fr));gap:1.2em}
+.fk-charts{display:flex;flex-direction:column;gap:1.5em;width:100%}
 </style>"""
+POLL_SECONDS = 5.0  # policy: how often the dashboard looks for new or changed bundles; a hand-in shows within this
 
 class Dashboard:
-    "The cohort on the projector: folder, problems, attention list and charts, week by week."
-    def __init__(self, folder:str|Path, # the folder of participants' journal bundles (*.json)
+    "The cohort on the projector: bundles received, problems, attention list and charts, week by week, kept up to date."
+    def __init__(self, folder:str|Path, # the folder of participants' journal bundles (*.json); may start empty
                  now:datetime|None=None, # freeze "now" (timezone-aware); the current time when None
                  anonymize:bool=True, # load the cohort anonymised (names and free text left out)
+                 poll:float|None=POLL_SECONDS, # seconds between looks at the folder for new or changed bundles; None or 0: never
+                 sample:bool=False, # start on the sample past cohort (until the room's bundles arrive)
                 ):
         self._now, self.anonymize, self.cohort, self.week_cohort, self._loading = now, anonymize, None, None, False
-        _build_dashboard(self, str(folder))
+        self.loaded_from, self._snapshot, self._sample, self._lock, self._stop = None, None, None, threading.RLock(), threading.Event()
+        self.every, self._watched = poll or None, Path(folder).expanduser()
+        _build_dashboard(self, str(folder), sample)
         self.load()
+        if self.every: threading.Thread(target=self._watch, name="followup-kit-dashboard", daemon=True).start()
 
     @property
     def now(self) -> datetime:
@@ -152,24 +170,30 @@ class Dashboard:
     def _repr_mimebundle_(self, **kwargs): return self.ui._repr_mimebundle_(**kwargs)
 
 # %% ../nbs/08_dashboard.ipynb #edd2dd5c
-def _build_dashboard(self:Dashboard, folder:str):
+def _build_dashboard(self:Dashboard, folder:str, sample:bool=False):
     "Make every widget, in reading (and Tab) order."
     import ipywidgets as W
     wide = {"description_width": "initial"}
     self.folder = W.Combobox(value=folder, options=_nearby_folders(folder), ensure_option=False, description="Cohort folder",
-                             placeholder="/path/to/bundles", style=wide, layout=W.Layout(width="44em"))
+                             placeholder="/path/to/bundles", style=wide, layout=W.Layout(width="44em", max_width="100%"))
     self.load_button = W.Button(description="Load", button_style="primary", tooltip="Read every bundle in the folder",
                                 layout=W.Layout(width="8em"))  # no icon: its font would come from a CDN
     self.load_button.on_click(lambda _: self.load())
-    self.show_files = W.Checkbox(value=not self.anonymize, description="Show file names (not for the projector)", indent=False, style=wide)
+    self.show_files = W.Checkbox(value=not self.anonymize, description="Show file names (not for the projector)", indent=False, style=wide,
+                                 layout=W.Layout(width="auto", max_width="100%"))
     self.show_files.observe(lambda _: self._show_problems(), names="value")
-    self.week = W.Dropdown(options=[], description="Week", style=wide, layout=W.Layout(width="26em"))
+    self.sample = W.Checkbox(value=sample, description="Show the sample past cohort (invented data) until the room's bundles arrive",
+                             indent=False, style=wide, layout=W.Layout(width="auto", max_width="100%"))
+    self.sample.observe(lambda _: self.show(), names="value")
+    self.week = W.Dropdown(options=[], description="Week", style=wide, layout=W.Layout(width="26em", max_width="100%"))
     self.week.observe(lambda _: None if self._loading else self.show_week(), names="value")
-    self.status, self.problems, self.attention, self.charts = W.HTML(), W.HTML(), W.HTML(), W.HTML()
+    full = W.Layout(width="100%")
+    self.status, self.banner, self.problems, self.attention, self.charts = (W.HTML(layout=full) for _ in range(5))
     self.status.add_class("fk-status")
     heading = W.HTML(f"<h1 style='color:{_TEXT}'>Workshop dashboard</h1>")
-    self.ui = W.VBox([W.HTML(_CSS), heading, W.HBox([self.folder, self.load_button]), self.show_files, self.status,
-                      self.problems, self.week, self.attention, self.charts], layout=W.Layout(padding="0 1em"))
+    self.ui = W.VBox([W.HTML(_CSS), heading, W.HBox([self.folder, self.load_button], layout=W.Layout(flex_flow="row wrap")),
+                      self.show_files, self.sample, self.status, self.banner, self.problems, self.week, self.attention, self.charts],
+                     layout=W.Layout(padding="0 1em", width="100%", box_sizing="border-box"))
     self.ui.add_class("fk-dashboard")
 
 def _nearby_folders(folder:str) -> list[str]:
@@ -180,24 +204,29 @@ def _nearby_folders(folder:str) -> list[str]:
     except OSError: return []
 
 # %% ../nbs/08_dashboard.ipynb #379da271
+def folder_snapshot(folder:str|Path, # the folder of bundles
+                   ) -> tuple:
+    "The folder's bundles as (name, size, modification time in ns), sorted: it changes when a bundle arrives, changes or goes."
+    with os.scandir(folder) as entries:
+        return tuple(sorted((e.name, s.st_size, s.st_mtime_ns) for e in entries
+                            if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file() for s in [e.stat()]))
+
 def _load(self:Dashboard) -> Dashboard:
-    "Read the bundles in the folder box and show the latest week."
+    "Read the bundles in the folder box and show the latest week; on a bad folder, say why and clear the screen."
     from followup_kit.workshop import Cohort
-    folder = Path(self.folder.value.strip()).expanduser()
-    try:
-        if not folder.is_dir(): raise InputError("Cohort folder", str(folder), "a folder that holds participants' bundles (*.json)")
-        if not any(folder.glob("*.json")): raise InputError("Cohort folder", str(folder), "at least one bundle (*.json) from Journal.export_json")
-        cohort = Cohort.from_bundles(folder, anonymize=self.anonymize)
-    except InputError as e:
-        self.status.value = _flag("⚠ Not loaded:", _ERROR) + " " + _esc(e)
-        return self
-    self.cohort, self.loaded_from = cohort, folder
-    self._show_problems()
-    weeks = week_starts(cohort, self.now)
-    self._loading = True  # one redraw for the new cohort, not one per change of the picker
-    try: self.week.options, self.week.value = [(f"Week of {w:%a %d %b %Y}", w) for w in weeks], weeks[-1]
-    finally: self._loading = False
-    return self.show_week()
+    with self._lock:
+        folder = self._watched = Path(self.folder.value.strip()).expanduser()
+        try:
+            if not folder.is_dir(): raise InputError("Cohort folder", str(folder), "a folder that holds participants' bundles (*.json)")
+            snapshot = folder_snapshot(folder)
+            cohort = Cohort.from_bundles(folder, anonymize=self.anonymize) if snapshot else None
+        except (InputError, OSError) as e:
+            self.cohort, self.loaded_from, self._snapshot = None, None, None
+            self.show()
+            self.status.value = _flag("⚠ Not loaded:", _ERROR) + " " + _esc(e if isinstance(e, InputError) else f"Cohort folder: {e}")
+            return self
+        self.cohort, self.loaded_from, self._snapshot = cohort, folder, snapshot
+        return self.show()
 
 def _flag(text:str, bar:str) -> str:
     "`text` (already HTML) in bold, with a bar in the state colour `bar` beside it."
@@ -205,34 +234,114 @@ def _flag(text:str, bar:str) -> str:
 
 def _show_problems(self:Dashboard):
     "Redraw the list of bundles that could not be read."
-    if self.cohort is not None: self.problems.value = problems_html(self.cohort.problems, self.show_files.value)
+    shown = self._shown_cohort()
+    self.problems.value = problems_html(shown.problems, self.show_files.value) if shown is not None else ""
 
 Dashboard.load, Dashboard._show_problems = _load, _show_problems
 
 # %% ../nbs/08_dashboard.ipynb #407b3f2f
-def _show_week(self:Dashboard) -> Dashboard:
-    "Judge the cohort at the end of the picked week and redraw the attention list and the charts."
-    if self.cohort is None or self.week.value is None: return self
-    moment = week_end(self.week.value, self.now)
-    self.week_cohort = c = cohort_until(self.cohort, moment)
-    self.attention.value = attention_html(c.attention(moment), f"{moment:%a %d %b %Y, %H:%M} UTC")
-    self.charts.value = charts_html(c)
-    self.status.value = _flag("✓", _GOOD) + " " + _esc(
-        f"{len(c.participants)} participants · {len(c.applications)} applications · {len(c.interviews)} interviews by "
-        f"{moment:%d %b %Y} · from {self.loaded_from}" + ("" if self.anonymize else " · with names: not for the projector"))
-    return self
+SAMPLE_SIZE, SAMPLE_SEED = 24, 7  # the sample past cohort: `sample_cohort(24, seed=7)`, invented people at example.com
+_SAMPLE_SALT = b"followup_kit sample cohort"  # fixed, so the sample's pseudonyms are the same in every session
 
-Dashboard.show_week = _show_week
+def _sample_cohort(self:Dashboard):
+    "The sample past cohort, loaded once."
+    from followup_kit.workshop import Cohort, sample_cohort
+    if self._sample is None:
+        self._sample = Cohort.from_bundles(sample_cohort(SAMPLE_SIZE, seed=SAMPLE_SEED), anonymize=self.anonymize, salt=_SAMPLE_SALT)
+    return self._sample
+
+def _shown_cohort(self:Dashboard):
+    "The cohort on screen: the sample while it is ticked, else the room's (None before the first bundle)."
+    return _sample_cohort(self) if self.sample.value else self.cohort
+
+def _judge_now(self:Dashboard) -> datetime:
+    "The moment the cohort on screen is judged from: the sample's own \"now\", or the dashboard's."
+    from followup_kit.workshop import SAMPLE_AS_OF
+    return SAMPLE_AS_OF if self.sample.value else self.now
+
+def _show(self:Dashboard) -> Dashboard:
+    "Redraw the received count, problems, weeks, attention list and charts for the cohort on screen."
+    with self._lock:
+        self._show_problems()
+        c = self._shown_cohort()
+        self.banner.value = sample_banner(len(c.participants)) if self.sample.value else ""
+        weeks = week_starts(c, self._judge_now()) if c is not None and len(c.participants) else []
+        self._loading = True  # one redraw for the new cohort, not one per change of the picker
+        try: self.week.options, self.week.value = [(f"Week of {w:%a %d %b %Y}", w) for w in weeks], (weeks[-1] if weeks else None)
+        finally: self._loading = False
+        if not weeks:
+            self.week_cohort, self.attention.value, self.charts.value = None, "", ""
+            self.status.value = _received(self)
+            return self
+        return self.show_week()
+
+def _show_week(self:Dashboard) -> Dashboard:
+    "Judge the cohort on screen at the end of the picked week and redraw the attention list and the charts."
+    with self._lock:
+        c0 = self._shown_cohort()
+        if c0 is None or self.week.value is None: return self
+        moment = week_end(self.week.value, self._judge_now())
+        self.week_cohort = c = cohort_until(c0, moment)
+        self.attention.value = attention_html(c.attention(moment), f"{moment:%a %d %b %Y, %H:%M} UTC")
+        self.charts.value = charts_html(c, sample=self.sample.value)
+        self.status.value = _received(self, c, moment)
+        return self
+
+Dashboard.show, Dashboard.show_week, Dashboard._shown_cohort, Dashboard._judge_now = _show, _show_week, _shown_cohort, _judge_now
+
+# %% ../nbs/08_dashboard.ipynb #c0ffee01
+def _received(self:Dashboard, c=None, moment:datetime|None=None) -> str:
+    "The status line: the room's bundles received, and what the cohort on screen holds."
+    from followup_kit.workshop import plural
+    n = len(self._snapshot or ())
+    head, where = plural(n, "bundle") + " received", (f" in {self.loaded_from}" if self.loaded_from else "")
+    if self.sample.value:
+        return _flag("Sample data on screen", _WARN) + " " + _esc(f"· {head}{where}" + (": untick the sample to show them" if n else ""))
+    if c is None:
+        wait = " · none could be read yet (see the problems below)" if n else " · the charts appear as participants hand in"
+        every = f"; this page looks for new bundles every {self.every:g} s" if self.every else "; click Load to look again"
+        return _flag(_esc(head), _QUIET) + " " + _esc(where + wait + every)
+    return _flag("✓", _GOOD) + " " + _esc(
+        f"{head}{where} · {plural(len(c.participants), 'participant')} · {plural(len(c.applications), 'application')} · "
+        f"{plural(len(c.interviews), 'interview')} by {moment:%d %b %Y}" + ("" if self.anonymize else " · with names: not for the projector"))
+
+def sample_banner(participants:int, # how many participants the sample holds
+                 ) -> str:
+    "The notice above a sample cohort: invented data, not the room's."
+    return (f"<p class='fk-sample' role='note' style='{_SAMPLE_TAG};font-size:1em;padding:.4em .8em;margin:.4em 0'>Sample data: an invented "
+            f"past cohort of {participants} participants, not your room. Untick the sample to show the room's bundles.</p>")
+
+# %% ../nbs/08_dashboard.ipynb #c0ffee17
+def _poll(self:Dashboard) -> bool:
+    "Look at the folder once: reload when a bundle arrived, changed or went. True when it reloaded."
+    with self._lock:
+        try: snapshot = folder_snapshot(self._watched)
+        except OSError: snapshot = None
+        if snapshot == self._snapshot: return False
+        self.load()
+        return True
+
+def _watch(self:Dashboard):
+    "Poll every `self.every` seconds until `stop()`; a failed look is said on the status line and the next one tried."
+    while not self._stop.wait(self.every):
+        try: self.poll()
+        except Exception as e: self.status.value = _flag("⚠ Could not refresh:", _ERROR) + " " + _esc(f"{type(e).__name__}: {e}")
+
+Dashboard.poll, Dashboard._watch, Dashboard.stop = _poll, _watch, lambda self: self._stop.set()
 
 # %% ../nbs/08_dashboard.ipynb #64f448e6
 def dashboard_notebook(folder:str|Path, # the folder of participants' bundles
                        now:datetime|None=None, # freeze "now" (for demos and tests); the current time when None
                        anonymize:bool=True, # False shows names: never on a shared screen
+                       poll:float|None=None, # seconds between looks at the folder; `Dashboard`'s default when None
+                       sample:bool=False, # start on the sample past cohort
                       ) -> str:
     "The JSON text of a minimal notebook that builds and displays `Dashboard(folder)`."
     args = [repr(str(Path(folder).expanduser().resolve()))]
     if now is not None: args.append(f"now=datetime.fromisoformat({now.isoformat()!r})")
     if not anonymize: args.append("anonymize=False")
+    if poll is not None: args.append(f"poll={float(poll)!r}")
+    if sample: args.append("sample=True")
     code = "from datetime import datetime\nfrom followup_kit.dashboard import Dashboard\nDashboard(" + ", ".join(args) + ")"
     cell = {"cell_type": "code", "id": "dashboard", "metadata": {}, "execution_count": None, "outputs": [], "source": code}
     return json.dumps({"cells": [cell], "metadata": {

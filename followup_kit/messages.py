@@ -24,7 +24,8 @@ _SUBJECT = re.compile(r"[ \t]*subject[ \t]*:[ \t]*(?P<subject>[^\n]*)", re.I)
 _GREETING = re.compile(r"(dear|hi|hello|hey|good (morning|afternoon|evening)|to whom)\b|[^\n]{0,40}[,:]\s*$", re.I)
 _SIGN_OFF = re.compile(r"(best|kind|warm|warmest|warmly|many thanks|thanks|thank you|sincerely|regards|yours|respectfully|"
                        r"all the best|cheers|with (thanks|gratitude|appreciation)|gratefully|take care|looking forward|"
-                       r"speak soon|talk soon)\b[^\n]{0,25}", re.I)
+                       r"speak soon|talk soon|hope to (hear|speak|see)|cordially|with (best|kind|kindest|warm|warmest|many|sincere) \w+|best wishes|"
+                       r"kindest regards|respectfully yours|until soon)\b[^\n]{0,25}", re.I)
 
 # %% ../nbs/05_messages.ipynb #6c83fe7c
 @dataclass
@@ -107,10 +108,18 @@ class Review:
     score: int  # 100 is a message with nothing to fix
     findings: list  # `Finding`s, sorted by position
     text: str = field(default="", repr=False)  # the text that was checked, for excerpts
+    unchecked: list = field(default_factory=list)  # ids of rules that could not run: no send time or no plan was given
 
     def to_dict(self) -> dict:
-        "`{\"score\": n, \"findings\": [...]}`, ready for JSON."
-        return {"score": self.score, "findings": [f.to_dict() for f in self.findings]}
+        "`{\"score\": n, \"findings\": [...], \"unchecked\": [...]}`, ready for JSON."
+        return {"score": self.score, "findings": [f.to_dict() for f in self.findings], "unchecked": list(self.unchecked)}
+
+    @property
+    def caveat(self) -> str:
+        "What the score does not cover, in a sentence; empty when every rule ran."
+        if not self.unchecked: return ""
+        return (f"Not checked: {', '.join(self.unchecked)}; the timing and attempt rules need the interview's plan "
+                "(a journal) and when you will send it.")
 
     @property
     def rules(self) -> list: return sorted({f.rule for f in self.findings})
@@ -120,6 +129,7 @@ class Review:
 
     def _repr_markdown_(self):
         head = f"**Score {self.score}/100** — " + (f"{len(self.findings)} finding(s)" if self.findings else "nothing to fix")
+        if self.caveat: head += f"\n\n_{_escape_md(self.caveat)}_"
         if not self.findings: return head
         rows = "\n".join("| " + " | ".join(_escape_md(c) for c in r) + " |" for r in self._rows())
         return f"{head}\n\n| where | severity | rule | what to do | text |\n|---|---|---|---|---|\n{rows}"
@@ -132,7 +142,7 @@ class Review:
         return f"<p>{head}</p><table><tr><th>where</th><th>severity</th><th>rule</th><th>what to do</th><th>text</th></tr>{rows}</table>"
 
 # %% ../nbs/05_messages.ipynb #f4d4c552
-EMAIL_KINDS = ("thank_you_email", "status_email", "second_status_email", "reply_to_rejection", "reply_to_invitation")
+EMAIL_KINDS = ("thank_you_email", "status_email", "second_status_email", "reply_to_rejection", "reply_to_invitation", "reply_to_offer")
 SCRIPT_KINDS = ("phone_call", "final_call")  # call scripts: no subject, greeting or sign-off
 WRITTEN_KINDS = EMAIL_KINDS + ("formal_note",)
 KINDS = WRITTEN_KINDS + SCRIPT_KINDS
@@ -149,18 +159,21 @@ class Rule:
     check: str = ""  # which check reads the rule; defaults to the rule id
     words: dict = field(default_factory=dict)  # named lists of phrases (regular expressions, case-insensitive, whole words)
     limit: int | dict | None = None  # a number, or a number per kind
+    needs: tuple = ()  # what the rule cannot run without: "sent_at" (when it goes out) and/or "plan"
 
 # %% ../nbs/05_messages.ipynb #c46e2426
-def _rule(id, kinds, severity, source, advice, check="", limit=None, **words):
+def _rule(id, kinds, severity, source, advice, check="", limit=None, needs=(), **words):
     "A `Rule`, with its word lists given as keyword arguments."
-    return Rule(id, tuple(kinds), severity, source, advice, check or id, words, limit)
+    return Rule(id, tuple(kinds), severity, source, advice, check or id, words, limit, tuple(needs))
 
-_ASKING = ("thank_you_email", "formal_note", "status_email", "reply_to_rejection", "reply_to_invitation") + SCRIPT_KINDS
-_INTEREST = ("thank_you_email", "formal_note", "status_email", "second_status_email", "reply_to_rejection") + SCRIPT_KINDS
+_ASKING = ("thank_you_email", "formal_note", "status_email", "reply_to_rejection", "reply_to_invitation", "reply_to_offer") + SCRIPT_KINDS
+_INTEREST = ("thank_you_email", "formal_note", "status_email", "second_status_email", "reply_to_rejection", "reply_to_offer") + SCRIPT_KINDS
 _STATUS = ("status_email", "second_status_email") + SCRIPT_KINDS
 
 # %% ../nbs/05_messages.ipynb #23bc090a
 PENALTIES = {"error": 25, "warning": 10, "info": 3}  # points off the score, once per rule that fired
+# Severity follows what a coach would fix first: tone, a wrong name, a leftover placeholder or a message sent at the
+# wrong moment is an error; missing content is a warning; form (subject line, sign-off, exclamation marks) is lighter.
 
 class RuleBook(dict):
     "The rules by id, with the score `penalties` per severity; renders as a table."
@@ -196,6 +209,7 @@ class Facts:
     stated: date | None = None  # the decision date they gave, if any
     steps: list = field(default_factory=list)  # the plan's steps, if a plan was given
     cap: int | None = None  # the plan's cap on contact attempts
+    policy: object = None  # the plan's timeline `Policy`, if a plan was given
 
 # %% ../nbs/05_messages.ipynb #3464bb80
 def _text_of(x):
@@ -235,7 +249,8 @@ def facts_from(notes=None, # an `InterviewNotes`, or any object with the same fi
               *map(_text_of, getattr(src, "questions", None) or []), *map(_text_of, getattr(src, "concerns", None) or [])]
     start, end, stated = _interview_times(notes, plan)
     return Facts(getattr(src, "company", "") or "", getattr(src, "role", "") or "", _people(src),
-                 [p for p in points if p], start, end, stated, list(getattr(plan, "steps", None) or []), _attempt_cap(plan))
+                 [p for p in points if p], start, end, stated, list(getattr(plan, "steps", None) or []), _attempt_cap(plan),
+                 getattr(plan, "policy", None))
 
 # %% ../nbs/05_messages.ipynb #bb40c2d9
 @dataclass
@@ -298,8 +313,8 @@ def _score(findings, penalties):
 def check_message(text:str, # the message; an email may start with a `Subject: …` line
                   kind:str, # one of `KINDS`, e.g. "thank_you_email"
                   notes=None, # the interview's `InterviewNotes`: names, terms, topics and times the rules use
-                  sent_at:datetime|None=None, # when it will be sent, for the timing rules
-                  plan=None, # the timeline `Plan`, for the timing and attempt rules
+                  sent_at:datetime|None=None, # when it will be sent; without it the timing rules don't run (`Review.unchecked`)
+                  plan=None, # the timeline `Plan`; without it the attempt rules don't run
                   rules:RuleBook|None=None, # a coach's copy of `RULES`
                  ) -> Review:
     "Review a follow-up message: a score and findings, each with a rule id, severity, advice and position."
@@ -309,13 +324,22 @@ def check_message(text:str, # the message; an email may start with a `Subject: �
     for r in rules.values():
         if r.check not in CHECKS: raise InputError(f"rules[{r.id!r}].check", r.check, "one of " + ", ".join(CHECKS))
     msg, ctx = parse_message(text), _Context(kind, facts_from(notes, plan), sent_at, rules)
-    findings = [f for r in rules.values() if kind in r.kinds for f in CHECKS[r.check](msg, r, ctx)]
-    findings.sort(key=lambda f: (f.start, f.end, f.rule))
-    return Review(_score(findings, rules.penalties), findings, text)
+    have = {"sent_at": sent_at is not None, "plan": plan is not None}
+    ready = [r for r in rules.values() if kind in r.kinds and all(have.get(n, True) for n in r.needs)]
+    findings = _distinct(f for r in ready for f in CHECKS[r.check](msg, r, ctx))
+    unchecked = sorted(r.id for r in rules.values() if kind in r.kinds and r not in ready)
+    return Review(_score(findings, rules.penalties), findings, text, unchecked)
+
+def _distinct(findings) -> list:
+    "Findings in text order, without a rule's repeats over the same or overlapping characters."
+    out = []
+    for f in sorted(findings, key=lambda f: (f.start, f.end, f.rule)):
+        if not any(g.rule == f.rule and g.start < max(f.end, f.start + 1) and f.start < max(g.end, g.start + 1) for g in out): out.append(f)
+    return out
 
 # %% ../nbs/05_messages.ipynb #5de1fdb6
 RULES.add(
-    _rule("subject-missing", EMAIL_KINDS, "error", "no-response",
+    _rule("subject-missing", EMAIL_KINDS, "warning", "no-response",
           "Start with a `Subject:` line that is short and professional, such as \"Follow-up on the {role} interview\"."))
 
 # %% ../nbs/05_messages.ipynb #85a13e77
@@ -329,21 +353,84 @@ def _check_subject(msg, rule, ctx):
 # %% ../nbs/05_messages.ipynb #335c011e
 RULES.add(
     _rule("greeting-generic", KINDS, "warning", "four-parts",
-          "Greet the person by name (\"Dear Ms. Jones\") rather than \"{match}\".", check="phrases",
-          phrases=("to whom it may concern", r"dear sirs?(\s*(/|or|and)\s*madam)?", "dear madam", r"dear sir\s*/\s*madam")))
+          "Greet the person by name (\"Dear Ms. Jones\") rather than \"{match}\".", check="greeting",
+          phrases=("to whom it may concern", r"dear sirs?(\s*(/|or|and)\s*madam)?", "dear madam", r"dear sir\s*/\s*madam"),
+          generic=("hiring", "team", "manager", "managers", "recruiter", "recruiters", "recruitment", "committee", "all",
+                   "everyone", "colleagues", "panel", "there", "hr", "talent", "folks", "board", "selection", "department",
+                   "people", "sir", "sirs", "madam", "friend", "friends", "interviewer", "interviewers")),
+    _rule("greeting-name", KINDS, "error", "four-parts",
+          "\"{match}\" matches nobody in your notes ({names}); check the name before you send it.", check="greeting"),
+    _rule("greeting-missing", WRITTEN_KINDS, "warning", "no-response",
+          "Open with a courteous greeting that names them, such as \"Dear Ms. Jones,\"."),
+    _rule("recipient-missing", EMAIL_KINDS, "warning", "four-parts",
+          "Your notes hold no email address for {who}: ask for their business card or find the address before you send it."))
+
+# %% ../nbs/05_messages.ipynb #3cd5140a
+_SALUTE = re.compile(r"[ \t]*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings)\b[ \t]*(?P<who>[^,:;!?\n]*)", re.I)
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "and", "&"}
+
+def _words(text) -> set: return {w.lower() for w in re.findall(r"[A-Za-z]+", text or "")}
+
+def _greeted(msg):
+    "(start, end, name words) of whoever the first line greets (at most four words), or None."
+    first = msg.lines[0] if msg.lines else None
+    m = first and _SALUTE.match(msg.text, first[0], first[1])
+    if not m or not m["who"].strip(): return None
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", m["who"]) if w.lower().rstrip(".") not in _TITLES]
+    return (m.start("who"), m.start("who") + len(m["who"].rstrip()), words) if 0 < len(words) <= 4 else None
+
+def _name_words(people) -> set:
+    "Every first and last name in the notes, lower case."
+    return {w.lower() for p in people for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", _text_of(p))}
+
+@register_check("greeting")
+def _check_greeting(msg, rule, ctx):
+    "`greeting-generic`: a greeting to nobody in particular when a name is known; `greeting-name`: a name nobody in the notes has."
+    known, who = _name_words(ctx.facts.people), _greeted(msg)
+    if rule.id == "greeting-generic":
+        for m in _compile(tuple(rule.words["phrases"])).finditer(msg.text, *(msg.lines[0] if msg.lines else (0, 0))):
+            yield _finding(rule, m.start(), m.end(), match=msg.text[m.start():m.end()]); return
+        if who and known and all(w.lower() in rule.words["generic"] or w.lower() in _words(ctx.facts.company) for w in who[2]):
+            yield _finding(rule, who[0], who[1], match=msg.text[who[0]:who[1]])
+        return
+    generic = set(ctx.rules["greeting-generic"].words.get("generic", ())) if "greeting-generic" in ctx.rules else set()
+    names = [w for w in (who[2] if who else []) if w[0].isupper() and w.lower() not in generic and w.lower() not in _words(ctx.facts.company)]
+    if known and names and not any(w.lower() in known for w in names):
+        yield _finding(rule, who[0], who[1], match=msg.text[who[0]:who[1]], names=", ".join(_text_of(p) for p in ctx.facts.people))
+
+@register_check("greeting-missing")
+def _check_greeting_missing(msg, rule, ctx):
+    "Flag a written message whose first line greets nobody."
+    if msg.greeting is None and msg.lines and not _SALUTE.match(msg.text, *msg.lines[0]): yield _finding(rule, *msg.lines[0])
+
+@register_check("recipient-missing")
+def _check_recipient(msg, rule, ctx):
+    "Flag an email to someone the notes know without an address (the greeted person, else anyone)."
+    people, who = ctx.facts.people, _greeted(msg)
+    if not people: return
+    greeted = [p for p in people if who and {w.lower() for w in who[2]} & _name_words([p])]
+    pool = greeted or people
+    if not any(getattr(p, "email", None) for p in pool):
+        span = who[:2] if who else _content_span(msg)
+        yield _finding(rule, *span, who=" or ".join(_text_of(p) for p in pool))
+
 
 # %% ../nbs/05_messages.ipynb #059c1007
 RULES.add(
     _rule("thanks-missing", _ASKING, "warning", "no-response",
           "Thank them: for their time, the conversation, the invitation or the answer.", check="required",
-          phrases=("thanks?", "thank you", "thankful", r"appreciat(e|ed|es|ion)", "grateful", "gratitude")),
+          phrases=("thanks?", "thank you", "thankful", r"appreciat(e|ed|es|ion)", "grateful", "gratitude",
+                   r"(a|my|such a|real) pleasure (meeting|to meet|speaking|to speak|talking|to talk)")),
     _rule("interest-missing", _INTEREST, "warning", "no-response",
           "Say that you are still interested in the role (or, after a rejection, in the company).", check="required",
-          phrases=(r"interest(ed)?", r"excit(ed|ing|ement)", r"enthusias(m|tic)", "eager", "keen", "would love",
-                   r"(delighted|thrilled|glad|happy) to (join|contribute|be part|work|continue|be considered)",
+          phrases=(r"interest(ed)?", r"excit(ed|ing|ement)", r"enthusias(m|tic)", "eager", r"keen(er)?", "would love",
+                   r"(delighted|thrilled|glad|happy|excited|eager|keen) to (join|contribute|be part|work|continue|be considered|help|bring|start)",
                    r"look(ing)? forward to (working|joining|contributing|the chance|the next|meeting|discussing|speaking|talking)",
                    "motivated", r"passionate", r"(want|hope|like) to (join|contribute|be part)", "great fit", "strong fit",
-                   r"(i'd|would) love", r"(keep|kept) (me )?in mind", r"(future|other) (roles|openings|opportunities|positions|vacancies)")),
+                   r"(i'd|would) love", r"(keep|kept) (me )?in mind", r"(future|other) (roles|openings|opportunities|positions|vacancies)",
+                   r"(exactly |just )?what i('ve| have) been looking for", r"(excites|appeals to|inspires|energi[sz]es|motivates) me",
+                   r"(can'?t|cannot) wait to", r"(perfect|ideal|natural|good) (fit|match)", r"would (welcome|value|relish) the (chance|opportunity)",
+                   r"(still|remain|very|really|truly) (committed|enthusiastic)", r"drawn to", r"appeal(s|ed|ing)? to me")),
     _rule("feedback-missing", ("reply_to_rejection",), "warning", "no-response",
           "Ask whether they could share any feedback on your interview; it helps with the next one.", check="required",
           phrases=("feedback", "advice", r"suggestions?", "pointers", r"(improve|improvement|do differently|done differently)",
@@ -370,27 +457,46 @@ def _stem(word):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4: w = w[:-len(suffix)]; break
     return w[:6]
 
-def _keywords(text, exclude=()):
-    "Distinctive stems of `text`: no stop words, nothing shorter than four letters, nothing in `exclude`."
-    return {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z+#-]*", text) if len(w) >= 4 and w.lower() not in _STOP} - set(exclude)
+def _keywords(text, exclude=(), acronyms=False):
+    "Distinctive stems of `text`: no stop words, nothing shorter than four letters (but SQL, AWS, C++ with `acronyms`), nothing in `exclude`."
+    short = lambda w: acronyms and len(w) >= 1 and (w.isupper() or any(c in w for c in "+#"))
+    return {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z+#-]*", text) if (len(w) >= 4 or short(w)) and w.lower() not in _STOP} - set(exclude)
+
+def _stems_meet(wanted:set, found:set) -> bool:
+    "Whether a wanted stem is found, or one is the other's start (migration/migrating: `migr`, `migrat`)."
+    return bool(wanted & found) or any(len(min(w, f, key=len)) >= 4 and (w.startswith(f) or f.startswith(w)) for w in wanted for f in found)
 
 # %% ../nbs/05_messages.ipynb #46a7bce0
 _CUES = (r"we (discussed|talked about|covered|spoke about)", r"(you|we) (mentioned|described|shared|explained|outlined|asked)",
          r"(our|the) (conversation|discussion|chat) (about|on|of|around)", r"(talk|talking|talked|hear|hearing|heard|learn|learning|learned|learnt) (more )?about",
          r"your (question|point|comment|insight|description|story|example) (about|on|of)", r"when we (talked|spoke)",
-         r"(discussing|discussion of)", "case study", r"(exercise|presentation|demo|tour) (you|we)", "resonated")
+         r"(discussing|discussion of)", "case study", r"(exercise|presentation|demo|tour) (you|we)", "resonated",
+         r"(learn|learning|learned|learnt|hear|hearing|heard|see|seeing|saw|find|finding|found) (out )?(more )?(how|what|why)",
+         r"(thought|thinking|reflected|reflecting) (a great deal |a lot |more |further )?(about|on) (the|your|our)",
+         r"(the|your) [\w-]+( [\w-]+)? (project|initiative|programme|program|migration|rollout|launch|redesign)",
+         r"walk(ed|ing)? me through", r"(tell|telling|told|show|showing|showed) me (about|around|how)", r"(especially|particularly) (enjoyed|liked|appreciated|interested|struck|valued)",
+         r"(you|we) (showed|walked through|demonstrated|went through|reviewed)", r"in particular", r"(stood out|stuck with me|stayed with me)",
+         r"your (explanation|description|overview|candou?r|insights?|perspective|vision|plans?|approach|thoughts) (of|about|on|for|regarding)",
+         r"(enjoyed|loved|liked|appreciated) the [\w-]+ (exercise|task|challenge|case|presentation|demo|tour|session|project|walkthrough)",
+         r"the (challenges?|plans?|project|projects|goals?|roadmap) (of|for|ahead|you|your)", r"(was|were) (a|the) highlight", r"(the|your) (tour|demo|presentation|walkthrough|overview) of",
+         r"(was|were) (fascinating|inspiring|eye-opening)")
 
 def _content_stems(msg):
-    "Stems of the words in the message content (not the subject, greeting or sign-off)."
-    return _keywords(msg.text[slice(*msg.content)])
+    "Stems of the words in the message content (not the subject, greeting or sign-off), short words too."
+    return {_stem(w) for w in re.findall(r"[A-Za-z][A-Za-z+#-]*", msg.text[slice(*msg.content)]) if w.lower() not in _STOP}
+
+def _name_stems(people) -> set:
+    "Stems of the people's names: a name alone is not something specific from the interview."
+    return {_stem(w) for w in _name_words(people)}
 
 @register_check("specific-missing")
 def _check_specific(msg, rule, ctx):
-    "Flag a message that names nothing from the interview."
+    "Flag a message that names nothing from the interview (a status email only when the notes say what was discussed)."
     f = ctx.facts
+    if ctx.kind == "status_email" and not f.points: return  # four-parts: "if possible"; without notes, cues alone misjudge it
     generic = _keywords(f"{f.company} {f.role}")
-    wanted = set().union(*(_keywords(p, generic) for p in f.points + [_text_of(p) for p in f.people])) if f.points else set()
-    if wanted: found = bool(wanted & _content_stems(msg))
+    wanted = set().union(*(_keywords(p, generic, acronyms=True) for p in f.points)) - _name_stems(f.people)
+    if wanted: found = _stems_meet(wanted, _content_stems(msg))
     else: found = bool(_compile(_CUES).search(msg.text, *msg.content))
     if not found:
         hint = ", ".join(_text_of(p) for p in f.points[:2]) if f.points else "a topic you discussed or a question you were asked"
@@ -398,12 +504,12 @@ def _check_specific(msg, rule, ctx):
 
 # %% ../nbs/05_messages.ipynb #2c35487e
 RULES.add(
-    _rule("ask-missing", _STATUS, "error", "no-response",
+    _rule("ask-missing", _STATUS, "warning", "no-response",
           "Ask politely for an update, e.g. \"Could you let me know whether there is any news on the next steps?\"",
-          topic=(r"updates?", "news", "status", "timeline", r"time ?frame", r"next steps?", "decision", "progress",
+          topic=(r"updates?", "news", "status", "timeline", r"time ?frame", r"next steps?", "decision", "progress", "outcome", r"results?",
                  r"where (things|the process|your search|the search) (stands?|is)", "hear back", r"decid(e|ed|ing)"),
           request=("let me know", "could you", "would you", "can you", "please", r"(i|i'd|i would|would) (be grateful|appreciate)",
-                   r"(i|i'd|i would|would) (welcome|love to hear|be glad to hear)", r"(keen|eager|glad) to (hear|know|learn)", "wondering", "wonder (if|whether)", r"(wanted|like) to (ask|check)",
+                   r"(i|i'd|i would|would) (welcome|love to hear|be glad to hear)", r"(keen|eager|glad) to (hear|know|learn)", "wondering", r"wonder(ed)? (if|whether)", r"(wanted|like) to (ask|check|know)", r"(hoping|hoped) to (hear|learn|know)",
                    "checking in", r"to check (in|on)", r"(to )?ask (whether|if|about|for)", "to find out", r"is there any", r"are there any")))
 
 # %% ../nbs/05_messages.ipynb #65c67680
@@ -417,9 +523,30 @@ def _check_ask(msg, rule, ctx):
         if topic.search(sentence) and (sentence.rstrip().endswith("?") or request.search(sentence)): return
     yield _finding(rule, *_content_span(msg))
 
+# %% ../nbs/05_messages.ipynb #966c10cf
+RULES.add(
+    _rule("asks-decision", ("thank_you_email", "formal_note"), "warning", "why-follow-up",
+          "A thank-you is not the place to ask for the decision (\"{match}\"); keep it to thanks and interest, and ask once the date they gave has passed.",
+          topic=("decision", "outcome", r"result(s)?", r"(have|has) (you|the team) decided", r"(whether|if) i('ve| have| was| am| got)",
+                 r"when (will|would|can|could) (i|you|we)", r"update on (my|the) (application|candidacy|status)", r"status of my"),
+          request=("let me know", "could you", "would you", "can you", "please", r"(i|i'd|i would) (appreciate|be grateful)",
+                   "wondering", r"wonder (if|whether)", r"(like|want) to (ask|know)")))
+
+# %% ../nbs/05_messages.ipynb #23894253
+@register_check("asks-decision")
+def _check_asks_decision(msg, rule, ctx):
+    "Flag a thank-you sentence that asks for the decision."
+    topic, request = _compile(tuple(rule.words["topic"])), _compile(tuple(rule.words["request"]))
+    s, e = msg.content
+    for m in re.finditer(r"[^.!?\n]+[.!?]*", msg.text[s:e]):
+        if topic.search(m.group()) and (m.group().rstrip().endswith("?") or request.search(m.group())):
+            start = s + m.start() + len(m.group()) - len(m.group().lstrip())
+            yield _finding(rule, start, s + m.end(), match=_excerpt(msg.text, start, s + m.end(), 60)); return
+
+
 # %% ../nbs/05_messages.ipynb #2e75dcad
 RULES.add(
-    _rule("closing-missing", WRITTEN_KINDS, "warning", "no-response",
+    _rule("closing-missing", WRITTEN_KINDS, "info", "no-response",
           "End with a positive close and a sign-off such as \"I look forward to hearing from you. Best regards,\" and your name."))
 
 # %% ../nbs/05_messages.ipynb #bea2549c
@@ -431,12 +558,12 @@ def _check_closing(msg, rule, ctx):
 
 # %% ../nbs/05_messages.ipynb #dc56c073
 RULES.add(
-    _rule("context-missing", ("status_email",), "error", "four-parts",
+    _rule("context-missing", ("status_email",), "warning", "four-parts",
           "Say who you are, the role and the day of the interview so the reader can place you: {missing} is missing.",
-          role=("position", "role", "opening", "job", "vacancy"),
+          role=("position", "role", "opening", "job", "vacancy", "post", "internship"),
           day=(r"(mon|tues|wednes|thurs|fri|satur|sun)day", r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(st|nd|rd|th)?",
                r"\d{1,2}(st|nd|rd|th)? (of )?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*", r"\d{4}-\d{2}-\d{2}",
-               r"\d{1,2}/\d{1,2}(/\d{2,4})?"),
+               r"\d{1,2}/\d{1,2}(/\d{2,4})?", r"the \d{1,2}(st|nd|rd|th)"),
           relative=("last week", "yesterday", r"earlier this (week|month)", r"(last|this) (week|month)", r"last (mon|tues|wednes|thurs|fri)day")))
 
 # %% ../nbs/05_messages.ipynb #404fccab
@@ -450,7 +577,7 @@ def _mentions_day(text, start, rule):
     if _compile(tuple(rule.words["relative"])).search(text): return True
     if start is None: return bool(_compile(tuple(rule.words["day"])).search(text))
     d, m, mon, th = start.day, f"{start:%B}", f"{start:%b}", "(st|nd|rd|th)?"
-    days = (f"{start:%A}", f"({m}|{mon})\\.? {d}{th}", f"{d}{th} (of )?({m}|{mon})", f"{start:%Y-%m-%d}",
+    days = (f"{start:%A}", f"({m}|{mon})\\.? {d}{th}", f"{d}{th} (of )?({m}|{mon})", f"{start:%Y-%m-%d}", f"the {d}(st|nd|rd|th)",
             f"0?{d}/0?{start.month}(/\\d+)?", f"0?{start.month}/0?{d}(/\\d+)?")
     return bool(_compile(days).search(text))
 
@@ -466,7 +593,7 @@ RULES.add(
     _rule("too-long", KINDS, "warning", "why-follow-up",
           "Keep it concise: this {kind} has {count} words, aim for {limit} or fewer.",
           limit={"thank_you_email": 200, "formal_note": 300, "status_email": 200, "second_status_email": 100,
-                 "reply_to_rejection": 150, "reply_to_invitation": 120, "phone_call": 150, "final_call": 150}))
+                 "reply_to_rejection": 150, "reply_to_invitation": 120, "reply_to_offer": 150, "phone_call": 150, "final_call": 150}))
 
 # %% ../nbs/05_messages.ipynb #b5ecd7ad
 def _limit(rule, kind, default=None):
@@ -506,9 +633,10 @@ _BRITISH = ((r"isation(s?)$", r"ization\1"), (r"is(e|es|ed|ing)$", r"iz\1"), (r"
             (r"tre(s?)$", r"ter\1"), (r"ence$", r"ense"), (r"ys(e|es|ed|ing)$", r"yz\1"), (r"mme(s?)$", r"m\1"), (r"ogue$", r"og"), (r"lled$", r"led"), (r"lling$", r"ling"))
 
 def _known(word, accepted):
-    "Whether `word` is accepted, in the dictionary, or a British spelling of a dictionary word."
+    "Whether `word` is accepted, in the dictionary, a compound of two dictionary words (barcode), or a British spelling of one."
     w = word.lower()
     if w in accepted or _speller().known([w]): return True
+    if len(w) >= 7 and any(_speller().known([w[:i]]) and _speller().known([w[i:]]) for i in range(3, len(w) - 2)): return True
     return any(_speller().known([v]) for p, r in _BRITISH if (v := re.sub(p, r, w)) != w)
 
 # %% ../nbs/05_messages.ipynb #4ee71940
@@ -524,8 +652,9 @@ def _sentence_start(text, i):
     return not before or before[-1] in ".!?:\n"
 
 def _skip_spans(msg):
-    "The greeting and signature lines, which hold names."
-    return [s for s in (msg.greeting, (msg.sign_off[0], len(msg.text)) if msg.sign_off else None) if s]
+    "The greeting and signature lines, which hold names (without a sign-off, a last line of at most three words)."
+    last = msg.lines[-1] if len(msg.lines) > 1 and len(msg.text[slice(*msg.lines[-1])].split()) <= 3 else None
+    return [s for s in (msg.greeting, (msg.sign_off[0], len(msg.text)) if msg.sign_off else last) if s]
 
 # %% ../nbs/05_messages.ipynb #9579c265
 def _suspect(word, start, text, accepted, shortest):
@@ -538,35 +667,63 @@ def _suspect(word, start, text, accepted, shortest):
 
 @register_check("spelling")
 def _check_spelling(msg, rule, ctx):
-    "Flag words the spell checker does not know, one finding per word."
-    text, accepted, skips = _masked(msg.text), _accepted(ctx.facts, rule), _skip_spans(msg)
+    "Flag words the spell checker does not know, one finding per word (its first occurrence)."
+    text, accepted, skips, seen = _masked(msg.text), _accepted(ctx.facts, rule), _skip_spans(msg), set()
     for m in re.finditer(r"(?<![\w@/.-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w@/])", text):
-        if any(s <= m.start() < e for s, e in skips) or not _suspect(m.group(), m.start(), text, accepted, _limit(rule, ctx.kind, 3)): continue
+        if m.group().lower() in seen or any(s <= m.start() < e for s, e in skips): continue
+        if not _suspect(m.group(), m.start(), text, accepted, _limit(rule, ctx.kind, 3)): continue
+        seen.add(m.group().lower())
         fix = _speller().correction(m.group().lower())
         yield _finding(rule, m.start(), m.end(), word=m.group(), suggestion=f" (did you mean \"{fix}\"?)" if fix else "")
 
 # %% ../nbs/05_messages.ipynb #39e32601
 RULES.add(
-    _rule("tone-desperate", KINDS, "warning", "why-follow-up",
+    _rule("tone-desperate", KINDS, "error", "why-follow-up",
           "\"{match}\" can sound desperate; stay confident and warm.", check="phrases",
           phrases=(r"desperate(ly)?", r"beg(ging)?", r"please,? please", r"(really|truly|badly) need (this|the|a) (job|position|role)",
                    r"need this (job|position|role)", r"i('ll| will) do anything", "whatever it takes", r"(my )?last (hope|chance)",
                    r"please (give|hire) me", r"any (job|position|role) at all", r"please don'?t forget (about )?me",
-                   r"running out of (money|time|options)")),
-    _rule("tone-negative", KINDS, "warning", "why-follow-up",
+                   r"running out of (money|time|options)", r"(i'?m|i am) (begging|pleading)", r"i beg you",
+                   r"(can'?t|cannot) afford to (lose|miss|be without)", r"(my|the) (rent|bills|mortgage|family) (depends?|relies|rely)",
+                   r"means (absolutely )?everything to me", r"(i'?ll|i will|i would|i'd) (take|accept) any (salary|pay|role|position|offer)",
+                   r"(haven'?t|have not|couldn'?t|could not) (slept|sleep)", r"(checking|refresh(ing)?) my (inbox|email|phone) (every|all)",
+                   r"(my )?only (hope|chance|option)", r"i need (this|it) (so much|badly|more than anything)",
+                   r"need (a|this|the|any) (job|income|work|role|position) (badly|urgently|desperately|so much)",
+                   r"(please|i beg you),? (consider|choose|pick|select) me", r"(i'?ll|i will|i would|i'd) work (for free|for less|any hours|unpaid)",
+                   r"(hope and pray|praying)", r"(been )?(unemployed|out of work) for (months|so long|a long time|over a year)")),
+    _rule("tone-negative", KINDS, "error", "why-follow-up",
           "\"{match}\" sounds negative; keep the message professional and optimistic.", check="phrases",
           phrases=(r"frustrat(ed|ing|ion)", "unprofessional", r"rude(ly)?", r"waste of (my )?time", r"wasted (my|our) time",
                    "terrible", "awful", "horrible", r"unfair(ly)?", "ridiculous", r"annoy(ed|ing)", "angry", "furious",
                    r"ghost(ed|ing)", r"ignor(ed|ing) (me|my)", "your loss", r"insult(ed|ing)", "bitter", r"disrespect(ed|ful)?",
                    "incompetent", r"(no one|nobody) (has |have )?(bothered|responded|replied|answered|got back)", r"i hated?",
-                   "pointless", r"(big|huge) mistake")),
-    _rule("tone-pushy", KINDS, "warning", "no-response",
+                   "pointless", r"(big|huge) mistake", r"(weeks?|days?|months?) (and|with|of) (nothing|no (reply|response|answer|word|news))",
+                   r"heard (absolutely )?nothing", r"(no|zero) (reply|response|answer|word) (at all|whatsoever)",
+                   r"let down", "unacceptable", r"not (even )?the courtesy", r"radio silence", r"(kept|keep|keeping) me (waiting|hanging)", r"(kept|keeping|left) (me )?in the dark",
+                   r"strung along", r"left (me )?in the dark", r"(so|too) long to (reply|respond|answer|get back)", r"(shocked|appalled)",
+                   r"(very|quite|rather|really|deeply) (disappointing|frustrating)", r"(poor|bad|terrible|sloppy) (communication|organi[sz]ation|experience)",
+                   r"fed up", r"(i am|i'm|i was) (upset|annoyed|offended)", r"despite (my|several|many|multiple|repeated) (emails|messages|calls|attempts)",
+                   r"still no (reply|response|answer|word) from", r"(and )?still nothing", r"taking (so|this|that) long", r"(it )?should (not|n't) take (this|so|that) long",
+                   r"(you|your team) (should|could) (at least )?have (replied|responded|answered|told me|let me know)",
+                   r"(the )?(other|rest of the) (applicants|candidates) (cannot|can'?t|don'?t|do not|could not|couldn'?t) (compare|match|come close)",
+                   r"(the )?best candidate (you('ll| will)|you could|you'?ve|you have) (ever )?(find|found|get|meet|met|see|seen)")),
+    _rule("tone-pushy", KINDS, "error", "no-response",
           "\"{match}\" can read as pressure; ask politely and leave them room to answer.", check="phrases",
           phrases=("asap", r"(reply|respond|answer|get back to me|let me know|decide|decision|response)\W+(\w+\W+){0,4}?"
                    r"(as soon as possible|immediately|right away|by (tomorrow|tonight|today|end of (the )?day))",
-                   r"i (expect|demand|insist)", r"you (must|need to|have to) (reply|respond|answer|get back|let me know|decide|tell me)",
+                   r"(?<!can )(?<!could )(?<!should )(?<!might )(?<!would )(?<!may )(?<!when )i (expect|demand|insist)", r"you (must|need to|have to) (reply|respond|answer|get back|let me know|decide|tell me)",
                    r"why (haven't|have not|hasn't|has not) (you|anyone|anybody)", r"(i've|i have|i've been|i have been) been waiting",
-                   r"still (haven't|have not) heard", r"urgent(ly)? (reply|response|answer|update)", r"(final|last) (notice|reminder)")))
+                   r"still (haven't|have not) heard", r"urgent(ly)? (reply|response|answer|update)", r"(final|last) (notice|reminder)",
+                   r"(i )?(need|want|expect|require|must have|must get) (an? |your )?(answer|reply|response|decision|update)( from you)? "
+                   r"(by|before|within|today|tomorrow|this week|now|soon)",
+                   r"(need|want|have) to know (by|before|today|tomorrow|now|this week)", r"(please )?(hurry|expedite|speed (this|things) up)",
+                   r"(get|getting) back to me (by|before|today|tomorrow|this week)", r"(i'?m|i am) (still )?waiting (for|on) (your|an|a) (answer|reply|response|decision)",
+                   r"i (will|'ll) (have to )?(take|accept) (another|the other) offer", r"or else", r"(can'?t|cannot|won'?t|will not) wait (forever|much longer|any longer)",
+                   r"(i )?(expect|need|want) to hear (back )?(from you )?(by|before|today|tomorrow|this week|now|soon)",
+                   r"(respond|reply|answer) (within|in) (\d+|twenty-four|forty-eight|one|two|three) (hours?|days?)", r"(respond|reply) promptly",
+                   r"this is (my|the) (third|fourth|fifth|\d+(st|nd|rd|th)) (email|message|attempt|time)",
+                   r"(i )?(have|'ve) (now |already )?(emailed|written|called|contacted) (you )?(three|four|five|several|many|multiple|\d+) times",
+                   r"as i (have )?(already )?(said|asked|wrote|written) (before|several times|many times)")))
 
 # %% ../nbs/05_messages.ipynb #8fb6cbcb
 RULES.add(
@@ -585,7 +742,8 @@ def _check_exclamations(msg, rule, ctx):
 RULES.add(
     _rule("placeholder-left", KINDS, "error", "policy",
           "\"{match}\" looks like a placeholder left from a template; fill it in.", check="phrases",
-          phrases=(r"\[[A-Za-z][^\]\n]{0,40}\]", r"\{\{[^}\n]*\}\}", r"<(?![^>\n]*@)[A-Za-z][^<>\n]{0,40}>", "lorem ipsum", "TODO")))
+          phrases=(r"\[[A-Za-z][^\]\n]{0,40}\]", r"\[\s*(\.\.\.|…|_+|x+|\?+)\s*\]", r"\{\{[^}\n]*\}\}",
+                   r"<(?![^>\n]*@)[A-Za-z][^<>\n]{0,40}>", "lorem ipsum", "TODO", r"X{3,}")))
 
 # %% ../nbs/05_messages.ipynb #69554540
 def _step_for(facts, kind):
@@ -605,19 +763,25 @@ def _day_text(d):
 # %% ../nbs/05_messages.ipynb #ab0fb109
 RULES.add(
     _rule("timing-early", _STATUS, "warning", "golden-tips",
-          "This goes out {when}, before {stated}; wait until the date they gave has passed."),
+          "This goes out {when}, before {stated}; wait until the date they gave has passed.", needs=("sent_at",)),
     _rule("timing-late", ("thank_you_email",), "info", "four-parts",
           "This thank-you goes out {hours} hours after the interview, past the {limit}-hour window; send it anyway, a late thank-you beats none.",
-          limit=48))
+          limit=48, needs=("sent_at",)),
+    _rule("monday-call", SCRIPT_KINDS, "error", "golden-tips",
+          "This call would be on a Monday ({when}), a bad day to reach anyone; call on another working day.", needs=("sent_at",)),
+    _rule("attempt-spacing", _STATUS, "error", "no-response",
+          "Your last attempt ({last}) was only {days} day(s) before this one; wait at least {limit} days between attempts.",
+          limit=4, needs=("sent_at", "plan"), attempts=("status_email", "second_status_email", "phone_call", "final_call")))
 
 # %% ../nbs/05_messages.ipynb #8d860b77
 @register_check("timing-early")
 def _check_early(msg, rule, ctx):
     "Flag a status message sent before the plan's earliest time or before the stated date."
+    from followup_kit.timeline import step_verdict
     if ctx.sent_at is None: return
     step = _step_for(ctx.facts, ctx.kind)
     earliest = getattr(step, "earliest", None)
-    if earliest is not None: early, stated = _aware(ctx.sent_at, earliest) < _aware(earliest, earliest), f"the plan's earliest day, {_day_text(earliest)}"
+    if earliest is not None: early, stated = step_verdict(step, _aware(ctx.sent_at, earliest)) == "early", f"the plan's earliest day, {_day_text(earliest)}"
     elif ctx.facts.stated is not None: early, stated = _aware(ctx.sent_at, ctx.facts.start).date() < ctx.facts.stated, f"the stated date, {_day_text(ctx.facts.stated)}"
     else: return
     if early: yield _finding(rule, *_content_span(msg), when=f"on {_day_text(ctx.sent_at)}", stated=stated)
@@ -630,11 +794,34 @@ def _check_late(msg, rule, ctx):
     hours = (_aware(ctx.sent_at, end) - end).total_seconds() / 3600
     if hours > limit: yield _finding(rule, *_content_span(msg), hours=int(hours), limit=limit)
 
+# %% ../nbs/05_messages.ipynb #d4002b90
+@register_check("monday-call")
+def _check_monday(msg, rule, ctx):
+    "Flag a call script meant for a day the policy keeps free of calls (Monday)."
+    when = _aware(ctx.sent_at, ctx.facts.start)
+    if ctx.facts.start is not None: when = when.astimezone(ctx.facts.start.tzinfo)
+    if when.weekday() in _no_call_days(ctx.facts): yield _finding(rule, *_content_span(msg), when=_day_text(when))
+
+def _no_call_days(facts) -> tuple:
+    "The weekdays of the plan's policy without calls; Monday by default (`golden-tips`)."
+    return (0,) if facts.policy is None else tuple(facts.policy.no_call_weekdays)
+
+@register_check("attempt-spacing")
+def _check_spacing(msg, rule, ctx):
+    "Flag a contact attempt sent fewer than the policy's `attempt_spacing_days` after the previous one."
+    kinds, when = set(rule.words.get("attempts", ())), _aware(ctx.sent_at, ctx.facts.start)
+    sent = [s.done_at for s in ctx.facts.steps if getattr(s, "kind", None) in kinds and getattr(s, "done_at", None) is not None and s.done_at <= when]
+    if not sent: return
+    last, limit = max(sent), getattr(ctx.facts.policy, "attempt_spacing_days", None) or _limit(rule, ctx.kind, 4)
+    days = (when.astimezone(last.tzinfo).date() - last.date()).days
+    if days < limit: yield _finding(rule, *_content_span(msg), last=_day_text(last), days=days, limit=limit)
+
+
 # %% ../nbs/05_messages.ipynb #71c92ce1
 RULES.add(
     _rule("too-many-attempts", _STATUS, "error", "four-parts",
           "This would be contact attempt {count}, over the plan's cap of {limit}; it is better to let it go and keep searching.",
-          limit=3, attempts=("status_email", "second_status_email", "phone_call", "final_call")))
+          limit=3, needs=("plan",), attempts=("status_email", "second_status_email", "phone_call", "final_call")))
 
 # %% ../nbs/05_messages.ipynb #bf449036
 @register_check("too-many-attempts")
@@ -654,9 +841,9 @@ def review_to_json(review:Review, # what `check_message` returned
 
 def format_review(review:Review, # what `check_message` returned
                  ) -> str:
-    "The review as text lines, `start-end severity rule: message`, then the score."
+    "The review as text lines, `start-end severity rule: message`, then what was not checked (if anything), then the score."
     lines = [f"{f.start}-{f.end} {f.severity} {f.rule}: {f.message}" for f in review.findings]
-    return "\n".join(lines + [f"score {review.score}/100"])
+    return "\n".join(lines + ([review.caveat] if review.caveat else []) + [f"score {review.score}/100"])
 
 # %% ../nbs/05_messages.ipynb #7d081189
 def _first_name(person):
@@ -682,7 +869,7 @@ def topics_for(notes, # an `InterviewNotes`
     return [free[i % len(free)]]
 
 # %% ../nbs/05_messages.ipynb #a5a2c496
-_TO_CONTACT = ("status_email", "second_status_email", "reply_to_rejection", "reply_to_invitation") + SCRIPT_KINDS
+_TO_CONTACT = ("status_email", "second_status_email", "reply_to_rejection", "reply_to_invitation", "reply_to_offer") + SCRIPT_KINDS
 
 def _recipient(kind, notes, step=None, recipient=None):
     "The person a draft is for: given, from the step, or chosen by kind."
@@ -875,12 +1062,13 @@ def _finding_html(f, text):
 
 def review_html(review:Review, # what `check_message` returned
                ) -> str:
-    "The review as themed, escaped HTML: the score, then each finding's severity, rule, advice and excerpt."
+    "The review as themed, escaped HTML: the score, what could not be checked, then each finding's severity, rule, advice and excerpt."
     n = len(review.findings)
     head = f"<b>Score {review.score}/100</b> — " + (f"{n} finding{'s' * (n != 1)}" if n else f"{_icon('check')} nothing to fix")
     items = "".join(_finding_html(f, review.text) for f in review.findings)
+    caveat = f"<p style='color:var(--jp-ui-font-color2)'>{html.escape(review.caveat)}</p>" if review.caveat else ""
     return (f"<div class='fk-review' role='status' aria-live='polite' style='color:var(--jp-ui-font-color1);"
-            f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>"
+            f"font-family:var(--jp-ui-font-family);font-size:var(--jp-ui-font-size1)'><p>{head}</p>{caveat}"
             + (f"<ul style='padding:0;margin:0'>{items}</ul>" if items else "") + "</div>")
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import difflib, html
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from .timeline import ATTEMPT_KINDS, THANK_YOU_CEILING_HOURS, InputError, Policy
+from .timeline import ATTEMPT_KINDS, THANK_YOU_CEILING_HOURS, InputError, Policy, step_verdict
 from .notes import Application, InterviewNotes, LogEntry
 
 # %% auto #0
 __all__ = ['SOURCES', 'SCALE', 'MEASURES', 'PREPARATION', 'FIT', 'RAPPORT', 'MINDSET', 'ANSWER_QUALITY', 'CLOSING',
-           'ANSWERS_FROM_EMPLOYER', 'DISCIPLINE_POINTS', 'FOLLOWUP_DISCIPLINE', 'RUBRIC', 'TREND_STEP', 'NA', 'measure',
-           'ReflectionQuestion', 'Dimension', 'Rubric', 'question_ratings', 'timeline_noted', 'contact_noted',
-           'cards_collected', 'ThankYou', 'Discipline', 'followup_discipline', 'thank_you_on_time', 'notes_written',
-           'waited_for_stated_date', 'attempts_within_cap', 'check_answers', 'DimensionScore', 'Advice', 'Score',
-           'application_for', 'score_reflection', 'trend', 'trend_headline', 'plot_trend', 'ReflectionForm']
+           'ANSWERS_FROM_EMPLOYER', 'DISCIPLINE_POINTS', 'FOLLOWUP_DISCIPLINE', 'RUBRIC', 'RULE_MEASURES', 'BROKEN_AT',
+           'BROKEN_RULE_CAP', 'CONTRADICTIONS', 'SELF_RATING_HIGH', 'TREND_STEP', 'NA', 'measure', 'ReflectionQuestion',
+           'Dimension', 'Rubric', 'question_ratings', 'timeline_noted', 'contact_noted', 'cards_collected', 'ThankYou',
+           'Discipline', 'followup_discipline', 'thank_you_on_time', 'notes_written', 'waited_for_stated_date',
+           'attempts_within_cap', 'check_answers', 'DimensionScore', 'Advice', 'Score', 'application_for',
+           'score_reflection', 'trend', 'trend_headline', 'plot_trend', 'ReflectionForm']
 
 # %% ../nbs/04_reflection.ipynb #33ac5624
 SOURCES = ("four-parts", "no-response", "golden-tips", "why-follow-up", "policy")  # where a rule may come from
@@ -228,6 +229,8 @@ class ThankYou:
     step: str  # the plan's step id, e.g. "thank_you_email:lena-brandt"
     sent_at: datetime | None  # when the log says it was sent
     hours: float | None  # hours from the end of the interview to sending it
+    due: datetime | None = None  # when the plan wanted it sent
+    verdict: str | None = None  # `step_verdict` of the sending: "on_time" or "late"; None while unsent
 
 # %% ../nbs/04_reflection.ipynb #b437f7ea
 @dataclass
@@ -273,13 +276,12 @@ def _longest_unanswered(entries, end:datetime) -> int:
     return longest
 
 def _early_checks(entries, plan) -> list:
-    "Attempts made before their cycle's status check opened in `plan`."
+    "Attempts made on a day before their cycle's status check opened in `plan` (the timeline's `step_verdict` says early)."
     early = []
     for e in entries:
         if not _attempt_kind(e): continue
         cycle = e.step.split(".", 1)[1] if "." in e.step else ""
-        opens = plan.step("status_email" + (f".{cycle}" if cycle else "")).earliest
-        if e.at < opens: early.append(e)
+        if step_verdict(plan.step("status_email" + (f".{cycle}" if cycle else "")), e.at) == "early": early.append(e)
     return early
 
 # %% ../nbs/04_reflection.ipynb #68088e79
@@ -290,7 +292,8 @@ def _thank_yous(plan, entries, end) -> list:
         if s.kind != "thank_you_email": continue
         sent = next((e.at for e in entries if e.kind == "message_sent" and e.step == s.id), None)
         if sent is None and s.status == "cancelled": continue
-        out.append(ThankYou(s.recipient, s.id, sent, None if sent is None else round((sent - end).total_seconds() / 3600, 1)))
+        hours = None if sent is None else round((sent - end).total_seconds() / 3600, 1)
+        out.append(ThankYou(s.recipient, s.id, sent, hours, s.due, None if sent is None else step_verdict(s, sent)))
     return out
 
 def _has_substance(notes:InterviewNotes) -> bool:
@@ -322,8 +325,8 @@ def followup_discipline(notes:InterviewNotes, # the interview round to look at
 def _when(dt:datetime) -> str: return f"{dt:%a %d %b %H:%M}"
 
 def _thank_you_text(t:ThankYou, d:Discipline) -> str:
-    if t.hours is not None: return f"sent {t.hours:g} h after the end"
-    return "not sent" + ("" if d.as_of >= d.ended + timedelta(hours=d.thank_you_hours) else " (not due yet)")
+    if t.hours is not None: return f"sent {t.hours:g} h after the end" + (" (late)" if t.verdict == "late" else "")
+    return "not sent" + ("" if t.due is None or d.as_of > t.due else " (not due yet)")
 
 def _discipline_rows(self:Discipline) -> list:
     "(fact, what the log shows) rows."
@@ -351,8 +354,8 @@ DISCIPLINE_POINTS = {  # how a follow-up fact becomes a 1–5 value
 def _thank_you_points(t:ThankYou, d:Discipline) -> int|None:
     "The points for one thank-you, `None` while it is not due yet."
     p = DISCIPLINE_POINTS
-    if t.hours is None: return p["thank_you_missing"] if d.as_of >= d.ended + timedelta(hours=d.thank_you_hours) else None
-    if t.hours <= d.thank_you_hours: return p["thank_you_on_time"]
+    if t.hours is None: return p["thank_you_missing"] if t.due is not None and d.as_of > t.due else None
+    if t.verdict == "on_time": return p["thank_you_on_time"]
     return p["thank_you_within_48h"] if t.hours <= THANK_YOU_CEILING_HOURS else p["thank_you_late"]
 
 # %% ../nbs/04_reflection.ipynb #7c277f57
@@ -458,6 +461,10 @@ class Score:
     label: str = ""  # which interview, e.g. "Data Analyst at Harbour Analytics"
     at: datetime | None = None  # when the interview was
     discipline: Discipline | None = None  # the follow-up facts, when a log was given
+    answered: int = 0  # self-rated questions answered (1–5, or n/a)
+    asked: int = 0  # self-rated questions in the rubric
+    broken: list = field(default_factory=list)  # ids of measured follow-up rules the log shows broken
+    contradictions: list = field(default_factory=list)  # self-ratings your notes contradict, in words
 
     def __getitem__(self, id:str) -> DimensionScore:
         "The `DimensionScore` with this dimension `id`."
@@ -478,8 +485,9 @@ def _score_dimension(d:Dimension, answers:dict, notes, discipline) -> DimensionS
                           tuple(q.id for q in d.questions if q.measure))
 
 def _overall(dims:list) -> float|None:
-    "The weighted mean of the scored dimensions, weights renormalised over them."
+    "The weighted mean of the scored dimensions, weights renormalised over them; `None` while fewer than half are scored."
     scored = [d for d in dims if d.score is not None and d.weight > 0]
+    if 2 * len(scored) < sum(d.weight > 0 for d in dims): return None
     total = sum(d.weight for d in scored)
     return sum(d.weight * d.score for d in scored) / total if total else None
 
@@ -493,6 +501,46 @@ def _advice(dims:list, rubric:Rubric) -> list:
         q = rubric.questions[qid][1]
         out.append(Advice(d.title, d.score, q.text, q.advice, q.source))
     return out
+
+# %% ../nbs/04_reflection.ipynb #6c6037f6
+RULE_MEASURES = ("thank_you_on_time", "notes_written", "waited_for_stated_date", "attempts_within_cap")  # the sources' main rules
+BROKEN_AT = 2  # a measured rule at or below this value is broken (thank-you missing or past 48 h, no notes, early, over the cap)
+BROKEN_RULE_CAP = 70  # policy: the highest overall score while the log shows a broken rule
+
+def _broken(dims:list, rubric:Rubric) -> list:
+    "Ids of the measured follow-up rules the log shows broken."
+    qs = rubric.questions
+    return [k for d in dims for k, v in d.values.items() if v is not None and v <= BROKEN_AT and qs[k][1].measure in RULE_MEASURES]
+
+def _rule_advice(broken:list, dims:list, rubric:Rubric, given:list) -> list:
+    "Advice for every broken rule not already in `given`."
+    seen, out = {a.question for a in given}, []
+    for k in broken:
+        d, q = rubric.questions[k]
+        score = next(x.score for x in dims if x.id == d.id)
+        if q.text not in seen: out.append(Advice(d.title, score, q.text, q.advice, q.source)); seen.add(q.text)
+    return out
+
+
+# %% ../nbs/04_reflection.ipynb #9570950e
+CONTRADICTIONS = (  # (self-rated id, measured id, measured value at or below which they disagree, what to say)
+    ("closing_asked_timeline", "closing_timeline_noted", 1, "You rate asking for the decision timeline {v}, but your notes record no date or window."),
+    ("closing_asked_contact", "closing_contact_noted", 1, "You rate asking who will contact you {v}, but your notes name no contact and hold no address."),
+    ("closing_cards", "closing_cards_noted", 2, "You rate collecting business cards {v}, but your notes hold an email or phone for few of the interviewers."),
+    ("answers_clear", "answers_rated", 2, "You rate your answers {v}, but the ratings in your notes average {m:.1f}."),
+)
+SELF_RATING_HIGH = 4  # a self-rating this high is checked against the notes
+
+def _contradictions(dims:list) -> list:
+    "Self-ratings of `SELF_RATING_HIGH` or more that the measured values from the notes contradict, in words."
+    values = {k: v for d in dims for k, v in d.values.items()}
+    return [text.format(v=values[s], m=values[m]) for s, m, low, text in CONTRADICTIONS
+            if (values.get(s) or 0) >= SELF_RATING_HIGH and values.get(m) is not None and values[m] <= low]
+
+def _strong(d:DimensionScore, rubric:Rubric) -> bool:
+    "A strength: scored at least `rubric.strong` with at least half its questions answered or measured."
+    return d.score is not None and d.score >= rubric.strong and 2 * sum(v is not None for v in d.values.values()) >= len(d.values)
+
 
 # %% ../nbs/04_reflection.ipynb #1fc68eb5
 def application_for(journal, # a `followup_kit.journal.Journal`
@@ -516,9 +564,14 @@ def score_reflection(answers:dict, # question id -> 1..5, or None for not applic
     if journal is not None and application is None: application = application_for(journal, notes)
     discipline = followup_discipline(notes, application, now) if notes is not None and application is not None else None
     dims = [_score_dimension(d, answers, notes, discipline) for d in rubric.dimensions]
-    strengths = [d.title for d in sorted(dims, key=lambda d: -(d.score or 0)) if d.score is not None and d.score >= rubric.strong]
+    overall, broken = _overall(dims), _broken(dims, rubric)
+    if overall is not None and broken: overall = min(overall, BROKEN_RULE_CAP)
+    strengths = [d.title for d in sorted(dims, key=lambda d: -(d.score or 0)) if _strong(d, rubric)] if overall is not None else []
+    work = _advice(dims, rubric)
     label = f"{notes.role or 'Interview'} at {notes.company}" if notes else ""
-    return Score(dims, _overall(dims), _advice(dims, rubric), strengths, label, notes.at if notes else None, discipline)
+    asked = [q.id for d in rubric.dimensions for q in d.questions if not q.measure]
+    return Score(dims, overall, work + _rule_advice(broken, dims, rubric, work), strengths, label, notes.at if notes else None,
+                 discipline, sum(k in answers for k in asked), len(asked), broken, _contradictions(dims))
 
 # %% ../nbs/04_reflection.ipynb #d31b08c7
 def _shown(x:float|None) -> str: return "not scored" if x is None else f"{x:.0f}"
@@ -529,11 +582,14 @@ def _answered(d:DimensionScore) -> str:
 
 def _score_markdown(self:Score) -> str:
     "The score as a Markdown table, then the advice and strengths."
-    head = f"**Reflection{': ' + self.label if self.label else ''}** — overall **{_shown(self.overall)}**/100\n\n"
+    head = (f"**Reflection{': ' + self.label if self.label else ''}** — overall **{_shown(self.overall)}**/100"
+            f" · {self.answered} of {self.asked} questions answered" + (" (too few to score overall)" if self.overall is None else "")
+            + (f" · capped at {BROKEN_RULE_CAP}: the log shows a follow-up rule broken" if self.broken else "") + "\n\n")
     rows = "\n".join(f"| {d.title} | {_shown(d.score)} | {d.weight:g} | {_answered(d)} |" for d in self.dimensions)
     work = "\n".join(f"{i}. **{a.dimension}** ({a.score:.0f}): {a.advice} (`{a.source}`)" for i, a in enumerate(self.work_on, 1))
     return (head + "| dimension | score | weight | answered |\n|---|---|---|---|\n" + rows
-            + ("\n\n**Work on**\n\n" + work if work else "") + "\n\n**Strengths:** " + (", ".join(self.strengths) or "none yet"))
+            + ("\n\n**Work on**\n\n" + work if work else "") + "\n\n**Strengths:** " + (", ".join(self.strengths) or "none yet")
+            + ("\n\n**Check these ratings against your notes**\n\n" + "\n".join(f"- {c}" for c in self.contradictions) if self.contradictions else ""))
 
 Score._repr_markdown_ = _score_markdown
 
@@ -551,7 +607,8 @@ def _score_dict(self:Score) -> dict:
     return {"label": self.label, "at": self.at.isoformat() if self.at else None, "overall": r(self.overall),
             "dimensions": {d.id: {"title": d.title, "weight": d.weight, "score": r(d.score), "values": d.values} for d in self.dimensions},
             "work_on": [vars(a) | {"score": r(a.score)} for a in self.work_on], "strengths": list(self.strengths),
-            "discipline": _discipline_dict(self.discipline)}
+            "discipline": _discipline_dict(self.discipline), "answered": self.answered, "asked": self.asked,
+            "broken": list(self.broken), "contradictions": list(self.contradictions)}
 
 Score.to_dict = _score_dict
 
@@ -622,10 +679,12 @@ def _score_html(self:Score) -> str:
                    f"<td style='{_CELL}'>" + ("" if d.score is None else f"<meter min='0' max='100' value='{d.score:.0f}'></meter>") + "</td></tr>"
                    for d in self.dimensions)
     work = "".join(f"<li><b>{e(a.dimension)}</b> ({a.score:.0f}): {e(a.advice)} (<code>{e(a.source)}</code>)</li>" for a in self.work_on)
-    return (f"<div style='{_THEMED}'><p><b>Overall: {_shown(self.overall)}</b> / 100</p>"
+    checks = "".join(f"<li>{e(c)}</li>" for c in self.contradictions)
+    return (f"<div style='{_THEMED}'><p><b>Overall: {_shown(self.overall)}</b> / 100 · {self.answered} of {self.asked} questions answered</p>"
             f"<table style='border-collapse: collapse'>{rows}</table>"
             + (f"<p><b>Work on</b></p><ol>{work}</ol>" if work else "")
-            + f"<p><b>Strengths:</b> {e(', '.join(self.strengths) or 'none yet')}</p></div>")
+            + f"<p><b>Strengths:</b> {e(', '.join(self.strengths) or 'none yet')}</p>"
+            + (f"<p><b>Check these ratings against your notes</b></p><ul>{checks}</ul>" if checks else "") + "</div>")
 
 Score.to_html = _score_html
 

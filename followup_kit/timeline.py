@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # %% auto #0
-__all__ = ['CHANNELS', 'COMPANY_STYLES', 'ATTEMPT_KINDS', 'CALL_KINDS', 'THANK_YOU_CEILING_HOURS', 'POLICIES', 'STEP_KINDS',
-           'EVENT_KINDS', 'CLOSING_EVENTS', 'Step', 'InputError', 'get_zone', 'supported_countries', 'check_country',
-           'public_holidays', 'WorkCalendar', 'Person', 'Interview', 'Policy', 'Event', 'Plan', 'plan_followups',
-           'to_dict', 'Due', 'due', 'to_frame', 'to_ics', 'plot', 'plan_frame', 'sample_interview']
+__all__ = ['CHANNELS', 'COMPANY_STYLES', 'ATTEMPT_KINDS', 'CALL_KINDS', 'THANK_YOU_CEILING_HOURS', 'THANK_YOU_FLOOR_HOURS',
+           'POLICIES', 'STEP_KINDS', 'EVENT_KINDS', 'CLOSING_EVENTS', 'Step', 'VERDICTS', 'InputError', 'get_zone',
+           'supported_countries', 'check_country', 'public_holidays', 'WorkCalendar', 'Person', 'Interview', 'Policy',
+           'Event', 'step_verdict', 'thank_you_due', 'Plan', 'plan_followups', 'to_dict', 'Due', 'due', 'to_frame',
+           'to_ics', 'plot', 'plan_frame', 'sample_interview']
 
 # %% ../nbs/00_timeline.ipynb #6dede926
 class InputError(ValueError):
@@ -296,19 +297,24 @@ class Interview:
 ATTEMPT_KINDS = ('status_email', 'second_status_email', 'phone_call', 'final_call')
 CALL_KINDS = ('phone_call', 'final_call')
 THANK_YOU_CEILING_HOURS = 48  # four-parts: "within 48 hours, no more"
+THANK_YOU_FLOOR_HOURS = 12  # policy: never a window so short the thank-you is due before the evening's notes are done
 
 _POLICY_FIELDS = {  # field: (default, source, meaning)
     'notes_due_hours': (3, 'four-parts', 'write the interview notes within this many hours of the end'),
-    'thank_you_hours': (24, 'golden-tips', 'thank-you email due this many hours after the end (never over 48)'),
+    'thank_you_hours': (24, 'golden-tips', 'thank-you email due this many real hours after the end, weekends included (12 to 48)'),
     'formal_note_days': (3, 'four-parts', 'the formal note reaches each interviewer this many working days after'),
     'letter_transit_days': (2, 'policy', 'working days a posted letter takes to arrive'),
-    'letter_styles': (('small_business',), 'four-parts', 'company styles that get a handwritten letter'),
+    'letter_styles': (('small_business',), 'four-parts', 'company styles that get a handwritten letter when their own channel does not settle it'),
+    'follow_company_channel': (True, 'four-parts', 'the formal note goes by the channel the company used (email -> email, letter -> letter); '
+                               'company style decides only when they phoned'),
     'status_window_days': (2, 'policy', 'working days to send the status email once it is allowed'),
+    'note_status_gap_days': (2, 'no-response', 'days at least between the formal note and the status email (no messages in a short period)'),
     'no_date_earliest_days': (7, 'no-response', 'with no stated date, first status check after this many days'),
     'no_date_due_days': (14, 'no-response', '... and no later than this many days'),
     'attempts': (('status_email', 'phone_call', 'final_call'), 'four-parts', 'the contact attempts, in order'),
     'attempt_gap_days': ({'second_status_email': 7, 'phone_call': 7, 'final_call': 14}, 'four-parts',
                          'days after the status email for each later attempt'),
+    'attempt_spacing_days': (4, 'no-response', 'days at least between one attempt (sent, or its deadline) and the next'),
     'max_attempts': (3, 'four-parts', 'unanswered contact attempts before moving on (three-shot policy)'),
     'move_on_days': (7, 'golden-tips', 'days after the last attempt to stop contacting and move on'),
     'email_time': (time(9, 0), 'policy', 'local time at which email steps open'),
@@ -316,7 +322,7 @@ _POLICY_FIELDS = {  # field: (default, source, meaning)
     'call_windows': (((time(8, 30), time(9, 30)), (time(16, 30), time(17, 30))), 'four-parts',
                      'call early in the morning or at the end of the afternoon'),
     'no_call_weekdays': ((0,), 'golden-tips', 'weekdays with no calls (0 = Monday)'),
-    'same_day_cutoff': (time(16, 0), 'four-parts', 'an invitation received before this is answered the same day'),
+    'same_day_cutoff': (time(16, 0), 'four-parts', 'an invitation or an offer received before this is answered the same day, after it the next'),
     'reply_to_rejection_hours': (24, 'four-parts', 'answer a rejection within this many hours'),
     'reminder_minutes': (15, 'policy', 'calendar reminder before each step'),
 }
@@ -332,8 +338,10 @@ class Policy:
         self._check()
 
     def _check(self):
-        if not 1 <= self.thank_you_hours <= THANK_YOU_CEILING_HOURS:
-            raise InputError('thank_you_hours', self.thank_you_hours, f'a number of hours from 1 to {THANK_YOU_CEILING_HOURS}')
+        if not THANK_YOU_FLOOR_HOURS <= self.thank_you_hours <= THANK_YOU_CEILING_HOURS:
+            raise InputError('thank_you_hours', self.thank_you_hours, f'a number of hours from {THANK_YOU_FLOOR_HOURS} to {THANK_YOU_CEILING_HOURS}')
+        if not 1 <= self.attempt_spacing_days <= 30: raise InputError('attempt_spacing_days', self.attempt_spacing_days, 'a number of days from 1 to 30')
+        if not 0 <= self.note_status_gap_days <= 14: raise InputError('note_status_gap_days', self.note_status_gap_days, 'a number of days from 0 to 14')
         bad = [a for a in self.attempts if a not in ATTEMPT_KINDS]
         if bad or not self.attempts or self.attempts[0] != 'status_email':
             raise InputError('attempts', self.attempts, 'status_email first, then any of ' + ', '.join(ATTEMPT_KINDS[1:]))
@@ -406,6 +414,20 @@ class Event(namedtuple('Event', 'kind at new_date channel step note', defaults=(
         if kind == 'done' and not step: raise InputError('event', kind, 'a `done` event names the step it completes')
         return super().__new__(cls, kind, at, _parse_date(new_date, 'new_date'), channel, step, note or '')
 
+# %% ../nbs/00_timeline.ipynb #75468c8f
+VERDICTS = ('early', 'on_time', 'late')
+
+def step_verdict(step:Step, # a plan `Step`
+                 at:datetime) -> str: # the moment to judge (aware; naive = the step's local time)
+    "`early` before the local day the step opens, `late` after its due time, else `on_time`: the one rule every part uses."
+    zone = step.due.tzinfo
+    at = at.replace(tzinfo=zone) if at.tzinfo is None else at.astimezone(zone)
+    if at.date() < step.earliest.astimezone(zone).date(): return 'early'
+    return 'late' if at > step.due else 'on_time'
+
+Step.verdict = step_verdict
+
+
 # %% ../nbs/00_timeline.ipynb #87dac325
 class _Ctx:
     "What every rule needs: interview, policy, calendar and the time zone."
@@ -432,10 +454,18 @@ def _notes_step(c:_Ctx) -> list:
     return [Step('write_notes', 'write_notes', 'Write your interview notes', c.end, due, 'self', None, why, 'four-parts')]
 
 # %% ../nbs/00_timeline.ipynb #6dcc846e
-def _thank_you_due(c:_Ctx) -> datetime:
-    due = _shift(c.end, hours=c.policy.thank_you_hours)
-    if c.cal.is_working_day(due.date()) or not c.cal.is_working_day(c.end.date()): return due
-    return max(c.at(c.end.date(), time(20, 0)), c.end + timedelta(hours=2))
+def thank_you_due(end:datetime, # when the interview ended (timezone-aware)
+                  policy:Policy|str='standard') -> datetime: # the policy whose `thank_you_hours` apply
+    "When the thank-you is due: `thank_you_hours` real hours after `end`, weekends and holidays included."
+    return _hours_later(end, Policy.preset(policy).thank_you_hours)
+
+def _hours_later(end:datetime, hours:int) -> datetime:
+    "`hours` real hours after `end`, on `end`'s clock (wall-clock addition unless a clock change falls in between)."
+    due = end + timedelta(hours=hours)
+    if due.utcoffset() == end.utcoffset(): return due
+    return (end.astimezone(timezone.utc) + timedelta(hours=hours)).astimezone(end.tzinfo)
+
+def _thank_you_due(c:_Ctx) -> datetime: return thank_you_due(c.end, c.policy)
 
 @lru_cache(maxsize=4096)
 def _thank_you_text(name:str) -> tuple:
@@ -452,10 +482,7 @@ def _thank_you_steps(c:_Ctx) -> list:
 # %% ../nbs/00_timeline.ipynb #b7932420
 def _formal_note_steps(c:_Ctx) -> list:
     p, d0 = c.policy, c.end.date()
-    letter = c.iv.company_style in p.letter_styles or c.iv.channel == 'letter'
-    why_form = ('a small business values the personal touch of a handwritten letter' if c.iv.company_style in p.letter_styles
-                else 'the company wrote to you by letter, so answer in kind' if letter
-                else 'the company writes to you by email, so answer the same way')
+    letter, why_form = _note_form(c.iv, p)
     if letter:
         post_by = c.cal.add_working_days(d0, max(p.formal_note_days - p.letter_transit_days, 1))
         earliest, due, verb = c.end, c.day_end(post_by), 'Post a handwritten note to'
@@ -473,15 +500,32 @@ def _formal_text(name:str, verb:str, why_form:str, timing:str) -> tuple:
     "Id, title and reason of the formal note to `name`."
     return (f'formal_note:{_slug(name)}', f'{verb} {name}', f"A fuller note reminding {name} of your strengths and fit; {why_form}; {timing}.")
 
+# %% ../nbs/00_timeline.ipynb #a3e77543
+def _note_form(iv:Interview, p:Policy) -> tuple:
+    "(letter?, why) for the formal note: the company's own channel first, its style only when that does not settle it."
+    style = iv.company_style in p.letter_styles
+    if iv.channel == 'letter': return True, 'the company wrote to you by letter, so answer in kind'
+    if p.follow_company_channel and iv.channel == 'email':
+        return False, ('the company writes to you by email, so answer the same way' if not style else
+                       'a small business may like a handwritten note, but they wrote to you by email, so answer the same way')
+    if style: return True, 'a small business values the personal touch of a handwritten letter'
+    return False, 'email is quick and easy for them to read, and they did not write to you by letter'
+
+def _note_day(c:_Ctx) -> date:
+    "The working day the formal note arrives (letter) or is due (email)."
+    return c.cal.add_working_days(c.end.date(), c.policy.formal_note_days)
+
+
 # %% ../nbs/00_timeline.ipynb #38e84541
 def _status_opens(c:_Ctx, since:datetime, stated:date|None):
     "When the first status check opens, when it is due, and why."
     p = c.policy
+    after_note = _note_day(c) + timedelta(days=p.note_status_gap_days)
     if stated is not None:
-        day = c.cal.next_working_day(max(stated + timedelta(days=1), since.date()))
+        day = c.cal.next_working_day(max(stated + timedelta(days=1), since.date(), after_note))
         return (c.at(day, p.email_time), c.day_end(c.cal.add_working_days(day, p.status_window_days)),
                 f"the employer said they would decide by {_day(stated)}; ask only once that date has passed", 'four-parts')
-    lo = c.cal.next_working_day(since.date() + timedelta(days=p.no_date_earliest_days))
+    lo = c.cal.next_working_day(max(since.date() + timedelta(days=p.no_date_earliest_days), after_note))
     hi = max(c.cal.next_working_day(since.date() + timedelta(days=p.no_date_due_days)), lo)
     return (c.at(lo, p.email_time), c.day_end(hi),
             "no decision date was given, so check in one to two weeks after the interview", 'no-response')
@@ -518,7 +562,7 @@ def _attempt_steps(c:_Ctx, since:datetime, stated:date|None, done:dict, cycle:in
         if kind == 'status_email':
             earliest, due, reason, source = _status_opens(c, since, stated)
         else:
-            day = max(anchor.date() + timedelta(days=p.attempt_gap_days[kind]), last.date() + timedelta(days=1))
+            day = max(anchor.date() + timedelta(days=p.attempt_gap_days[kind]), last.date() + timedelta(days=p.attempt_spacing_days))
             source, reason = _ATTEMPT_SOURCE[kind], ''
             if channel == 'phone':
                 day = cal.next_working_day(day, call=True)
@@ -555,11 +599,12 @@ def _reply_step(c:_Ctx, ev:Event) -> Step:
         return Step('reply_to_rejection', 'reply_to_rejection', f'Reply graciously to {c.contact}', at, due, 'email', c.contact,
                     "Thank them for their time, ask what you could do better, and say you would welcome other openings; it keeps the door open.",
                     'four-parts')
-    day = c.cal.next_working_day(at.date() + timedelta(days=1))
-    return Step('reply_to_offer', 'reply_to_offer', f'Answer the offer from {c.iv.company or "the employer"}', at,
-                c.at(day, time(12, 0)), ev.channel or c.iv.channel, c.contact,
-                "Thank them promptly, confirm your interest, and ask for the written offer and when they need your answer.",
-                'policy')
+    channel, same_day = ev.channel or c.iv.channel, at.time() < p.same_day_cutoff
+    due = c.at(at.date(), time(20, 0)) if same_day else c.at(at.date() + timedelta(days=1), time(12, 0))
+    return Step('reply_to_offer', 'reply_to_offer', f'Answer the offer from {c.iv.company or "the employer"} ({channel})', at,
+                due, channel, c.contact,
+                "Answer the same day (the next, if it came late), by the channel it came by: thank them, confirm your interest, "
+                "and ask for the written offer and when they need your decision.", 'four-parts')
 
 # %% ../nbs/00_timeline.ipynb #c2875c99
 _CANCELLED_BY = {'invited': {'status_email', 'second_status_email', 'phone_call', 'final_call', 'move_on'},
@@ -729,8 +774,8 @@ def due(self,
     "What is open today and what is overdue at `now`."
     now = _parse_when(now, 'now')
     now = now.replace(tzinfo=self.interview.zone) if now.tzinfo is None else now.astimezone(self.interview.zone)
-    today = [s for s in self.pending if s.due >= now and s.earliest.date() <= now.date()]
-    overdue = [s for s in self.pending if s.due < now]
+    today = [s for s in self.pending if step_verdict(s, now) == 'on_time']
+    overdue = [s for s in self.pending if step_verdict(s, now) == 'late']
     return Due(now, today, overdue)
 
 # %% ../nbs/00_timeline.ipynb #597d5429
@@ -826,15 +871,16 @@ def _chain_dates(end, stated, p:Policy, cal, ccal) -> dict:
     awd = lambda d, k: np.busday_offset(d, k, roll='backward', busdaycal=cal)
     day0, one = end.astype(_DAY), np.timedelta64(1, 'D')
     has = ~np.isnat(stated)
-    s_day = nwd(np.maximum(np.where(has, stated, day0) + one, day0))
-    lo = nwd(day0 + p.no_date_earliest_days * one)
+    after_note = awd(day0, p.formal_note_days) + p.note_status_gap_days * one
+    s_day = nwd(np.maximum(np.maximum(np.where(has, stated, day0) + one, day0), after_note))
+    lo = nwd(np.maximum(day0 + p.no_date_earliest_days * one, after_note))
     hi = np.maximum(nwd(day0 + p.no_date_due_days * one), lo)
     out = {'write_notes': (end, end + np.timedelta64(p.notes_due_hours * 60, 'm')),
            'status_email': (at(np.where(has, s_day, lo), p.email_time),
                             at(np.where(has, awd(s_day, p.status_window_days), hi), p.day_end))}
     anchor, last = out['status_email']
     for kind in p.attempts[1:p.max_attempts]:
-        day = np.maximum(anchor.astype(_DAY) + p.attempt_gap_days[kind] * one, last.astype(_DAY) + one)
+        day = np.maximum(anchor.astype(_DAY) + p.attempt_gap_days[kind] * one, last.astype(_DAY) + p.attempt_spacing_days * one)
         if kind in CALL_KINDS:
             day = nwd(day, ccal)
             out[kind] = (at(day, p.call_windows[0][0]), at(day, p.call_windows[-1][1]))
@@ -846,17 +892,14 @@ def _chain_dates(end, stated, p:Policy, cal, ccal) -> dict:
     out['move_on'] = (at(day, p.email_time), at(day, p.day_end))
     return out
 
-def _personal_dates(end, letter, p:Policy, cal) -> dict:
+def _personal_dates(end, thanks_due, letter, p:Policy, cal) -> dict:
     "Earliest and due of the thank-you and formal note (the same for every interviewer of one interview)."
     import numpy as np
     at = lambda d, t: d.astype('datetime64[m]') + np.timedelta64(_minutes(t), 'm')
     awd = lambda d, k: np.busday_offset(d, k, roll='backward', busdaycal=cal)
     day0 = end.astype(_DAY)
-    t24 = end + np.timedelta64(p.thank_you_hours * 60, 'm')
-    keep = np.is_busday(t24.astype(_DAY), busdaycal=cal) | ~np.is_busday(day0, busdaycal=cal)
-    evening = np.maximum(at(day0, time(20, 0)), end + np.timedelta64(120, 'm'))
     post_by = awd(day0, max(p.formal_note_days - p.letter_transit_days, 1))
-    return {'thank_you_email': (end, np.where(keep, t24, evening)),
+    return {'thank_you_email': (end, thanks_due),
             'formal_note': (np.where(letter, end, at(awd(day0, max(p.formal_note_days - 1, 1)), p.email_time)),
                             at(np.where(letter, post_by, awd(day0, p.formal_note_days)), p.day_end))}
 
@@ -885,7 +928,8 @@ def plan_frame(interviews, # `Interview`s to plan (before any event)
     end = _minutes_array([iv.end for iv in ivs])
     stated = _days_array([iv.stated_date for iv in ivs])
     country = np.array([iv.country or '' for iv in ivs])
-    letter = np.array([iv.company_style in p.letter_styles or iv.channel == 'letter' for iv in ivs])
+    letter = np.array([_note_form(iv, p)[0] for iv in ivs])
+    thanks_due = _minutes_array([_hours_later(iv.end, p.thank_you_hours) for iv in ivs])  # real hours, each on its own clock
     people = [[x.name for x in iv.interviewers] or ['your interviewer'] for iv in ivs]
     contact = np.array([(iv.contact or iv.interviewers[0]).name if (iv.contact or iv.interviewers) else 'your interviewer' for iv in ivs], dtype=object)
     parts = {k: [] for k in ('interview', 'kind', 'earliest', 'due', 'channel', 'recipient')}
@@ -904,7 +948,7 @@ def plan_frame(interviews, # `Interview`s to plan (before any event)
         counts = np.array([len(people[i]) for i in rows])
         names = np.array([n for i in rows for n in people[i]], dtype=object)
         many = np.repeat(rows, counts)
-        for kind, (e, d) in _personal_dates(end[rows], letter[rows], p, cal).items():
+        for kind, (e, d) in _personal_dates(end[rows], thanks_due[rows], letter[rows], p, cal).items():
             ch = np.where(np.repeat(letter[rows], counts), 3, 1) if kind == 'formal_note' else 'email'
             add(many, kind, np.repeat(e, counts), np.repeat(d, counts), ch, names)
     col = {k: np.concatenate(v) for k, v in parts.items()}

@@ -17,8 +17,9 @@ from .journal import BUNDLE_FORMAT, read_bundle, spreadsheet_safe
 from .files import write_file
 
 # %% auto #0
-__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'FALLING_POINTS', 'RECENT_DAYS', 'SILENCE_DAYS', 'normalise_identity', 'pseudonym_key',
-           'participant_name', 'company_label', 'cohort_salt', 'sample_cohort', 'Cohort', 'rule_value', 'chart_title']
+__all__ = ['SALT_FILE', 'SAMPLE_AS_OF', 'PLAIN_WORDS', 'FALLING_POINTS', 'RECENT_DAYS', 'FONT', 'SILENCE_DAYS',
+           'normalise_identity', 'pseudonym_key', 'participant_name', 'company_label', 'cohort_salt', 'sample_cohort',
+           'Cohort', 'plain', 'plural', 'rule_value', 'chart_title', 'chart_svg']
 
 # %% ../nbs/06_workshop.ipynb #6ed417f4
 def normalise_identity(name:str, # a participant's name, as typed
@@ -304,6 +305,7 @@ def _bundle_rows(path:Path, anonymize:bool, salt:bytes) -> dict:
     for a in records["applications"]:
         _application_rows(out, a, [notes[r] for r in a.rounds], hid, company, anonymize)
     now = _exported_at(raw)
+    out["exported_at"] = now if raw.get("exported_at") else None  # attention judges this bundle's steps at its export
     for nid, answers in records["reflections"].items():
         _score_rows(out, answers, notes[nid], app_of.get(nid), now, hid("i-", nid), anonymize)
     return out
@@ -317,6 +319,7 @@ def _application_rows(out, a, rounds, hid, company, anonymize):
     aid = hid("a-", a.id)
     out["applications"].append((aid, company(a.company), rounds[0].company_style if rounds else None, a.policy, a.status,
                                 len(rounds), None if anonymize else a.role))
+    planned = []  # (round start, plan) of every round that could be planned
     for n, plan in _round_plans(a, rounds):
         iid, iv = hid("i-", n.id), n.to_interview()
         out["interviews"].append((aid, iid, n.round, n.at, iv.end, n.tz, n.company_style, n.channel, iv.stated_date,
@@ -326,8 +329,17 @@ def _application_rows(out, a, rounds, hid, company, anonymize):
             continue
         out["steps"] += [(aid, iid, s.kind, None if anonymize else s.id, s.earliest, s.due, s.status, s.done_at, s.channel,
                           None if anonymize else s.title) for s in plan.steps]
-    out["events"] += [(aid, e.at, e.kind, e.step, e.channel, e.new_date, None if anonymize else e.note)
+        planned.append((n.at, plan))
+    out["events"] += [(aid, e.at, e.kind, e.step, e.channel, e.new_date, None if anonymize else e.note, _verdict(e, planned))
                       for e in a.log if e.kind != "interview"]
+
+def _verdict(entry, planned) -> str|None:
+    "The timeline's `step_verdict` on a logged step (early, on_time, late), judged in the plan of its round; "" without one."
+    from followup_kit.timeline import step_verdict
+    if not entry.step or entry.kind not in ("message_sent", "call_made"): return ""
+    plan = next((p for at, p in sorted(planned, key=lambda x: x[0], reverse=True) if at <= entry.at), None)
+    step = next((s for s in plan.steps if s.id == entry.step), None) if plan is not None else None
+    return "" if step is None else step_verdict(step, entry.at)
 
 def _reason(e:InputError, anonymize:bool) -> str:
     "The error in one line; only the field when names must stay out (the rest may quote them)."
@@ -346,7 +358,7 @@ _COLUMNS = {
     "interviews": ("application", "interview", "round", "at", "end", "tz", "company_style", "channel", "stated_date",
                    "interviewers", "interviewer_names"),
     "steps": ("application", "interview", "kind", "step", "earliest", "due", "status", "done_at", "channel", "title"),
-    "events": ("application", "at", "kind", "step", "channel", "new_date", "note"),
+    "events": ("application", "at", "kind", "step", "channel", "new_date", "note", "verdict"),
     "scores": ("interview", "at", "dimension", "score"),
 }
 _PRIVATE = {"applications": ["role"], "interviews": ["interviewer_names"], "steps": ["step", "title"], "events": ["step", "note"]}
@@ -373,7 +385,8 @@ def _participants(results, anonymize):
     frame = pd.DataFrame({"participant": [labels[r["key"]] for r in results], "code": [r["key"][:6] for r in results],
                           "name": [r["name"] for r in results], "file": [r["file"] for r in results],
                           "applications": [len(r["applications"]) for r in results],
-                          "interviews": [len(r["interviews"]) for r in results]})
+                          "interviews": [len(r["interviews"]) for r in results],
+                          "exported_at": pd.to_datetime([r.get("exported_at") for r in results], utc=True).as_unit("us")})
     if anonymize: frame = frame.drop(columns=["name", "file"])
     return frame.sort_values("participant", ignore_index=True), labels
 
@@ -466,11 +479,33 @@ def _from_bundles(cls, paths_or_folder, # a folder of bundles, a list of bundle 
 
 Cohort.from_bundles = classmethod(_from_bundles)
 
+# %% ../nbs/06_workshop.ipynb #b1e0c0a2
+PLAIN_WORDS = {"thank_you_email": "thank-you email", "reply_to_invitation": "reply to an invitation",
+               "reply_to_rejection": "reply to a rejection", "reply_to_offer": "reply to an offer", "move_on": "move on",
+               "followup_discipline": "follow-up discipline", "email_only": "email only"}  # where "_" -> " " is not enough
+
+def plain(key) -> str:
+    "An internal key in the words a coach reads: `formal_note` -> \"formal note\", `small_business` -> \"small business\"."
+    key = str(key)
+    return PLAIN_WORDS.get(key, key.replace("_", " "))
+
+def plural(n:int, # how many
+           word:str, # the singular, e.g. "participant"
+           many:str|None=None, # the plural when it is not `word` + "s"
+          ) -> str:
+    "\"1 participant\", \"2 participants\", \"0 bundles\"."
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+def _days_text(x:float) -> str:
+    "A number of days in words: \"1 day\", \"3 days\"."
+    return plural(round(x), "day")
+
 # %% ../nbs/06_workshop.ipynb #c47ee060
 def _cohort_repr(self:Cohort):
     privacy = "anonymised" if self.anonymized else "with names: not for sharing"
-    return (f"Cohort of {len(self.participants)} participants · {len(self.applications)} applications · "
-            f"{len(self.interviews)} interviews · {len(self.events)} events · {privacy}"
+    counts = [plural(len(f), w) for f, w in ((self.participants, "participant"), (self.applications, "application"),
+                                             (self.interviews, "interview"), (self.events, "event"))]
+    return (f"Cohort of {' · '.join(counts)} · {privacy}"
             + (f" · {len(self.problems)} problem(s)" if self.problems else ""))
 
 Cohort.__repr__ = _cohort_repr
@@ -633,7 +668,11 @@ def _status(self:Cohort):
     day0 = _or_missing(_local_day(iv["at"].iloc[mine], iv["tz"].iloc[mine]).to_numpy())[_positions(mine, row[sent])]
     week = _policy_values(self.applications, _event_rows(self, sent, "application", "applications"), "no_date_earliest_days")
     day = ev["local_day"].to_numpy()[sent]
-    return sent, wait, np.where(np.isnat(wait), day >= day0 + pd.to_timedelta(week, unit="D").to_numpy(), day > wait)
+    guess = np.where(np.isnat(wait), day >= day0 + pd.to_timedelta(week, unit="D").to_numpy(), day > wait)
+    if "verdict" not in ev: return sent, wait, guess  # a cohort built without the plans' verdicts
+    verdict = ev["verdict"].to_numpy(dtype=object)[sent]
+    known = pd.notna(verdict) & (verdict != "")
+    return sent, wait, np.where(known, verdict != "early", guess)  # the plan's own verdict wherever it has one
 
 @_method
 def _status_checks(self:Cohort):
@@ -692,24 +731,41 @@ def _adherence(self:Cohort, by:str="participant", # "participant" for one row ea
     (ty, st, at), names = _habit_groups(self, judged, sent, first, by)
     n = len(names)
     sizes = [np.bincount(g[g >= 0], minlength=n) for g in (ty, st, at)]
-    out = pd.DataFrame({"interviews": sizes[0], "thank_you_24h": _share(ty, hours <= 24, n), "thank_you_48h": _share(ty, hours <= 48, n),
+    window = _policy_values(self.applications, _row_of(self, "interviews", "application", "applications")[judged], "thank_you_hours")
+    out = pd.DataFrame({"interviews": sizes[0], "thank_you_24h": _share(ty, hours <= window, n), "thank_you_48h": _share(ty, hours <= 48, n),
                         "status_checks": sizes[1], "status_on_time": _share(st, on_time, n),
                         "attempt_series": sizes[2], "attempts_within_cap": _share(at, count <= cap, n)}, index=names.rename(by))
     return out[(sizes[0] + sizes[1] + sizes[2]) > 0].sort_index()  # everyone with something to judge
 
 # %% ../nbs/06_workshop.ipynb #a553f8e9
-def _figure(width=6.4, height=3.2, left=0.1):
-    "A figure with one axes and fixed margins (a layout engine would double the drawing time)."
+FONT = 14  # policy: points for every word in a chart; a 6.4 in chart on a 390 px phone shows it at 10-11 px, at full width on a projector at 19 px or more
+
+def _figure(width=6.4, height=3.4, left=1.2, bottom=0.85):
+    "A figure with one axes and fixed margins in inches (a layout engine would double the drawing time)."
     from matplotlib.figure import Figure
     fig = Figure(figsize=(width, height))
-    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.62 / height, bottom=0.5 / height)
-    return fig, fig.subplots()
+    fig.fk_margins = (left, bottom)  # kept in inches, so `chart_svg` can redraw the chart at another size
+    _place(fig)
+    ax = fig.subplots()
+    ax.tick_params(labelsize=FONT)
+    return fig, ax
+
+def _place(fig, title:bool=True):
+    "Set the axes' margins from the figure's inch margins, with room for the title above when `title`."
+    (w, h), (left, bottom) = fig.get_size_inches(), getattr(fig, "fk_margins", (0.64, 0.5))
+    lines = getattr(fig, "fk_title_lines", 2)  # the title's lines, each about a third of an inch at `FONT`
+    fig.subplots_adjust(left=left / w, right=1 - 0.3 / w, top=1 - (0.15 + 0.3 * lines if title else 0.2) / h, bottom=bottom / h)
 
 def _answer(ax, text:str):
     "Title `ax` with the answer it shows: from the figure's left edge, wrapped to fit."
     import textwrap
+    text, fig = textwrap.fill(text, 60), ax.figure
+    fig.fk_title_lines = text.count("\n") + 1
+    fig.fk_title_extra = 0.3 * max(0, fig.fk_title_lines - 2)  # a long title gets room of its own, the plot keeps its height
+    fig.set_size_inches(fig.get_size_inches()[0], fig.get_size_inches()[1] + fig.fk_title_extra)
+    _place(fig)
     box = ax.get_position()
-    ax.set_title(textwrap.fill(text, 80), fontsize=10, loc="left", x=(0.02 - box.x0) / box.width)
+    ax.set_title(text, fontsize=FONT, loc="left", x=(0.02 - box.x0) / box.width)
 
 def _horizontal() -> dict:
     "The boxplot argument for horizontal boxes in this matplotlib (renamed in 3.10)."
@@ -723,17 +779,26 @@ def chart_title(fig, # a chart from one of the `plot_` methods
 
 def _percent(x) -> str: return "no" if x != x else f"{x:.0%}"
 
+def _thank_you_answer(hours, waiting:int) -> str:
+    "The thank-you chart's title: shares of the judged interviews, and the ones too recent to judge said as such."
+    wait = f"{plural(waiting, 'interview')} still inside the 48 h window"
+    if len(hours) == 0: return f"Too early to judge thank-yous: {wait}" if waiting else "No interviews logged yet"
+    shares = (f"{_percent((hours <= 24).mean())} of thank-yous went out within 24 h, {_percent((hours <= 48).mean())} within 48 h;"
+              f" {_percent(hours.isna().mean())} never")
+    return shares + (f" ({wait}, not counted)" if waiting else "")
+
 @_method
 def _plot_thank_you(self:Cohort):
     "Histogram of hours to the first thank-you, titled with the shares within 24 h and 48 h."
     hours = self.thank_you_hours()["hours"]
-    fig, ax = _figure()
+    fig, ax = _figure(bottom=0.95)
     sent = hours.dropna().clip(upper=120)
     ax.hist(sent, bins=range(0, 126, 6), color="#4c78a8")
-    for h, label in ((24, "24 h"), (48, "48 h")): ax.axvline(h, color="#e45756", ls="--", lw=1); ax.text(h + 1, ax.get_ylim()[1] * 0.9, label, color="#e45756")
-    ax.set(xlabel="hours after the interview ended (120 = five days or more)", ylabel="interviews")
-    _answer(ax, f"{_percent((hours <= 24).mean())} of thank-yous went out within 24 h, {_percent((hours <= 48).mean())} within 48 h;"
-                 f" {_percent(hours.isna().mean())} never")
+    for h, label in ((24, "24 h"), (48, "48 h")):
+        ax.axvline(h, color="#e45756", ls="--", lw=1.5)
+        ax.annotate(label, (h, 1), xycoords=("data", "axes fraction"), xytext=(4, -4), textcoords="offset points", va="top", color="#b03030", fontsize=FONT)
+    ax.set_xlabel("hours to the first thank-you (120: 5 days or more)", fontsize=FONT); ax.set_ylabel("interviews", fontsize=FONT)
+    _answer(ax, _thank_you_answer(hours, len(self.interviews) - len(hours)))
     return fig
 
 # %% ../nbs/06_workshop.ipynb #310b2ba6
@@ -787,11 +852,12 @@ def _funnel(self:Cohort):
 def _plot_funnel(self:Cohort):
     "Horizontal bars of the funnel, titled with the share of offers and of silence."
     f = self.funnel()
-    fig, ax = _figure(6.4, 3.4, left=0.2)
+    fig, ax = _figure(6.4, 4.0, left=2.0)
     colours = ["#4c78a8"] * 3 + ["#54a24b", "#e45756", "#9d9d9d", "#f2cf5b", "#bab0ac"]
     ax.barh(f.index[::-1], f["applications"][::-1], color=colours[::-1])
-    for y, (n, share) in enumerate(zip(f["applications"][::-1], f["share"][::-1])): ax.text(n, y, f" {n} ({share:.0%})", va="center", fontsize=8)
-    ax.set_xlabel("applications"); ax.margins(x=0.18)
+    for y, (n, share) in enumerate(zip(f["applications"][::-1], f["share"][::-1])): ax.text(n, y, f" {n} ({share:.0%})", va="center", fontsize=FONT)
+    ax.set_xlabel("applications", fontsize=FONT); ax.margins(x=0.45)
+    if len(f) and f.loc["interviewed", "applications"] == 0: _answer(ax, "No applications interviewed for yet"); return fig
     _answer(ax, f"{_percent(f.loc['offer', 'share'])} of applications reached an offer; "
                  f"{_percent(f.loc['silence', 'share'])} met silence")
     return fig
@@ -810,18 +876,26 @@ def _response_times(self:Cohort):
     return out.rename_axis("company_style")
 
 # %% ../nbs/06_workshop.ipynb #23a52163
+def _response_answer(t) -> str:
+    "The response-time chart's title: the fastest and slowest style, or the only one, with honest plurals."
+    first = f"{plain(t.index[0]).capitalize()} companies"
+    if len(t) == 1: return f"{first} answered in a median of {_days_text(t['median_days'].iloc[0])} (the only style with answers so far)"
+    return (f"{first} answered fastest (median {_days_text(t['median_days'].iloc[0])}); "
+            f"{plain(t.index[-1])} slowest ({_days_text(t['median_days'].iloc[-1])})")
+
 @_method
 def _plot_response_times(self:Cohort):
     "Median days to a response by company style (with the 75th percentile), titled with the fastest."
     t = self.response_times().dropna(subset=["median_days"]).sort_values("median_days")
-    fig, ax = _figure(6.4, 2.6, left=0.2)
+    fig, ax = _figure(6.4, 3.2, left=1.9, bottom=1.3)
     if t.empty: _answer(ax, "No employer has answered yet"); return fig
-    labels = [s.replace("_", " ") for s in t.index]
+    labels = [plain(s) for s in t.index]
     ax.barh(labels, t["median_days"], color="#4c78a8", label="median")
-    ax.errorbar(t["p75_days"], labels, fmt="|", color="#333333", ms=14, label="75% answered by")
-    ax.invert_yaxis(); ax.set_xlabel("days from the interview to the employer's first word"); ax.legend(fontsize=8, loc="lower right")
-    _answer(ax, f"{labels[0].capitalize()} companies answered fastest (median {t['median_days'].iloc[0]:.0f} days); "
-                 f"{labels[-1]} slowest ({t['median_days'].iloc[-1]:.0f})")
+    ax.errorbar(t["p75_days"], labels, fmt="|", color="#333333", ms=22, mew=3, label="75% answered by")
+    ax.invert_yaxis(); ax.set_xlabel("days to the employer's first word", fontsize=FONT)
+    ax.legend(fontsize=FONT, loc="lower left", bbox_to_anchor=(0.15, 0.08), bbox_transform=fig.dpi_scale_trans,  # inches from the corner:
+              ncol=2, frameon=False, borderaxespad=0, handletextpad=0.4)  # below the axis label at any size, clear of the bars
+    _answer(ax, _response_answer(t))
     return fig
 
 # %% ../nbs/06_workshop.ipynb #d17337a5
@@ -849,14 +923,14 @@ def _plot_scores(self:Cohort):
     "Box plots of each dimension's scores, titled with the weakest dimension."
     s = self.scores[self.scores["dimension"] != "overall"]
     dims = list(dict.fromkeys(s["dimension"]))
-    fig, ax = _figure(6.4, 3.4, left=0.24)
+    fig, ax = _figure(6.4, 4.2, left=2.5)
     if not dims: _answer(ax, "No reflections scored yet"); return fig
     groups = s.groupby("dimension")["score"]
     ax.boxplot([groups.get_group(d).to_numpy() for d in dims], widths=0.6, **_horizontal())
-    ax.set_yticks(range(1, len(dims) + 1), [d.replace("_", " ") for d in dims]); ax.invert_yaxis()
-    ax.set_xlim(0, 100); ax.set_xlabel("score (0-100)")
+    ax.set_yticks(range(1, len(dims) + 1), [plain(d) for d in dims]); ax.invert_yaxis()
+    ax.set_xlim(0, 100); ax.set_xlabel("score (0-100)", fontsize=FONT)
     weakest = groups.median().idxmin()
-    _answer(ax, f"Weakest area: {weakest.replace('_', ' ')} (median {groups.median().min():.0f}/100)")
+    _answer(ax, f"Weakest area: {plain(weakest)} (median {groups.median().min():.0f}/100)")
     return fig
 
 # %% ../nbs/06_workshop.ipynb #1ca11fa9
@@ -875,12 +949,12 @@ def _plot_progress(self:Cohort):
     "Mean change per dimension from first to latest interview, titled with the most improved."
     p = self.score_progress()
     p = p[p["dimension"] != "overall"].groupby("dimension", sort=False)["change"].mean()
-    fig, ax = _figure(6.4, 3.0, left=0.24)
+    fig, ax = _figure(6.4, 4.0, left=2.5)
     if p.empty: _answer(ax, "Not enough repeat reflections to show progress"); return fig
-    ax.barh([d.replace("_", " ") for d in p.index], p, color=["#54a24b" if v >= 0 else "#e45756" for v in p])
-    ax.axvline(0, color="#333333", lw=0.8); ax.invert_yaxis(); ax.set_xlabel("mean change in points, first to latest interview")
+    ax.barh([plain(d) for d in p.index], p, color=["#54a24b" if v >= 0 else "#e45756" for v in p])
+    ax.axvline(0, color="#333333", lw=0.8); ax.invert_yaxis(); ax.set_xlabel("mean change in points, first to latest", fontsize=FONT)
     best = p.idxmax()
-    _answer(ax, f"{best.replace('_', ' ').capitalize()} improved most ({p.max():+.0f} points from first to latest interview)"
+    _answer(ax, f"{plain(best).capitalize()} improved most ({p.max():+.0f} point{'' if round(p.max()) == 1 else 's'} from first to latest interview)"
                  if p.max() > 0 else "No dimension improved on average")
     return fig
 
@@ -895,25 +969,36 @@ def _latest_rounds(self:Cohort):
     latest[last[app[last] >= 0]] = True
     return latest
 
-def _open(self:Cohort, now):
-    "Positions in `steps` of the pending steps of latest rounds due from four weeks before `now` on, and of their interviews."
+def _judged_at(self:Cohort, now, table:str="steps"):
+    "For each row of `table`, the moment (int64 µs, UTC) it is judged at: `now`, or its bundle's export time when that came first."
     import numpy as np, pandas as pd
+    at = int(_us([pd.Timestamp(now)])[0])
+    if "exported_at" not in self.participants.columns: return np.full(len(getattr(self, table)), at, dtype="int64")
+    exported = np.append(_us(self.participants["exported_at"]), _NAT)  # the extra last one answers -1 (no participant)
+    mine = exported[_row_of(self, table, "participant", "participants")]
+    return np.where((mine == _NAT) | (mine > at), at, mine)
+
+def _open(self:Cohort, now):
+    "Positions in `steps` of the pending steps of latest rounds due from four weeks before their judging moment on, of their interviews, and that moment."
+    import numpy as np
     st, iv = self.steps, self.interviews
-    rows = np.flatnonzero(st["due"] >= now - pd.Timedelta(days=RECENT_DAYS))  # the cheap time test first: fewer rows for the rest
+    judged = _judged_at(self, now)
+    rows = np.flatnonzero(_us(st["due"]) >= judged - RECENT_DAYS * 86_400_000_000)  # the cheap time test first: fewer rows for the rest
     status, kind = st["status"].to_numpy(dtype=object)[rows], st["kind"].to_numpy(dtype=object)[rows]
     rows = rows[(status == "pending") & (kind != "move_on")]
     at = _positions(iv["interview"], st["interview"].to_numpy(dtype=object)[rows])
     keep = _latest_rounds(self)[at]
-    return rows[keep], at[keep]
+    return rows[keep], at[keep], judged[rows[keep]]
 
 @_method
 def _open_steps(self:Cohort, now=None, # the moment to judge from; the current time when None
               ):
-    "Pending steps of each application's latest round due from four weeks ago on, with `overdue` judged at `now`."
+    "Pending steps of each application's latest round due from four weeks ago on, with `overdue` judged at `now` (or the bundle's export, if earlier)."
     import pandas as pd
     now = pd.Timestamp(now or datetime.now(timezone.utc))
-    out = self.steps.iloc[_open(self, now)[0]]
-    return out.assign(overdue=out["due"] < now)
+    rows, _, judged = _open(self, now)
+    out = self.steps.iloc[rows]
+    return out.assign(overdue=_us(out["due"]) < judged)
 
 # %% ../nbs/06_workshop.ipynb #137a314a
 def _score_change(self:Cohort):
@@ -934,9 +1019,9 @@ def _attention(self:Cohort, now=None, # the moment to judge from; the current ti
     "Participants with overdue steps or a falling reflection score, most urgent first, with the reasons."
     import numpy as np, pandas as pd
     now = pd.Timestamp(now or datetime.now(timezone.utc))
-    rows, at = _open(self, now)
-    due = self.steps["due"].iloc[rows]
-    late, soon = (due < now).to_numpy(), ((due >= now) & (due < now + pd.Timedelta(days=days))).to_numpy()
+    rows, at, judged = _open(self, now)
+    due = _us(self.steps["due"].iloc[rows])
+    late, soon = due < judged, (due >= judged) & (due < judged + days * 86_400_000_000)
     who, n = _row_of(self, "interviews", "participant", "participants")[at], len(self.participants)
     out = pd.DataFrame({"overdue": np.bincount(who[late] + 1, minlength=n + 1)[1:],
                         "overdue_steps": pd.array(_joined(who[late], self.steps["kind"].to_numpy(dtype=object)[rows][late], n), dtype="str"),
@@ -958,11 +1043,13 @@ def _joined(group, text, n:int):
         out[group[at]] = out[group[at]] + ("" if r == 0 else ", ") + words[code[at]]
     return out
 
+def _plain_list(keys:str) -> str: return ", ".join(plain(k) for k in keys.split(", ")) if keys else ""
+
 def _with_reasons(out):
     "The table with a `reasons` column in words, most urgent first."
     import numpy as np, pandas as pd
     n, change = out["overdue"].to_numpy(), out["score_change"].to_numpy(dtype="float64")
-    steps = np.where(n > 0, n.astype(str).astype(object) + " overdue (" + out["overdue_steps"].to_numpy(dtype=object) + ")", "")
+    steps = np.where(n > 0, n.astype(str).astype(object) + " overdue (" + out["overdue_steps"].map(_plain_list).to_numpy(dtype=object) + ")", "")
     fell = change <= -FALLING_POINTS
     points = np.round(-np.where(fell, change, 0)).astype("int64").astype(str).astype(object)
     fell = np.where(fell, "overall score fell " + points + " points", "")
@@ -1005,12 +1092,32 @@ def _charts(self:Cohort) -> dict:
             "scores": self.plot_scores(), "progress": self.plot_progress()}
 
 # %% ../nbs/06_workshop.ipynb #c8fed9db
-def _svg(fig) -> str:
-    "The figure as base64 SVG, text kept as text (small, sharp, and quicker to draw than a PNG)."
+def chart_svg(fig, # a chart from one of the `plot_` methods
+              size:tuple|None=None, # (width, height) in inches to draw it at, e.g. (12, 4.6) for a projector; its own size when None
+              title:bool=False, # keep the title inside the image (a page shows it once, as the caption)
+             ) -> bytes:
+    "The chart as SVG, text kept as text (small, sharp, and quicker to draw than a PNG), without its title unless asked."
     import matplotlib
+    from matplotlib.text import Text
+    hidden = [] if title else [t for ax in fig.axes for t in ax.get_children()
+                               if isinstance(t, Text) and t.get_visible() and t.get_text() and t.get_text() == ax.get_title(loc="left")]
+    old, placed = fig.get_size_inches().copy(), hasattr(fig, "fk_margins")
+    for t in hidden: t.set_visible(False)
+    if hidden and not size: size = (old[0], old[1] - getattr(fig, "fk_title_extra", 0))  # no room kept for a title not drawn
+    if size: fig.set_size_inches(*size)
+    if placed: _place(fig, title=title)
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "followup_kit"}): fig.savefig(buf, format="svg")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    try:
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "followup_kit"}): fig.savefig(buf, format="svg", metadata={"Date": None})
+    finally:
+        for t in hidden: t.set_visible(True)
+        fig.set_size_inches(*old)
+        if placed: _place(fig)
+    return buf.getvalue()
+
+def _svg(fig) -> str:
+    "The chart as base64 SVG for the report, its title left to the caption."
+    return base64.b64encode(chart_svg(fig)).decode("ascii")
 
 def _shown(value, column:str) -> str:
     "A table cell as text a coach reads."
@@ -1018,9 +1125,11 @@ def _shown(value, column:str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)): return "—"
     if isinstance(value, pd.Timestamp): return f"{value:%Y-%m-%d %H:%M}" if value.tzinfo or value.hour or value.minute else f"{value:%Y-%m-%d}"
     if isinstance(value, (bool,)) or hasattr(value, "dtype") and value.dtype == bool: return "yes" if value else "no"
+    if isinstance(value, str) and column in _PLAIN: return plain(value)
     if isinstance(value, float): return f"{value:.0%}" if column in _SHARES else f"{value:.1f}" if column.endswith("days") else f"{value:.0f}"
     return str(value)
 
+_PLAIN = {"company_style", "kind", "dimension", "policy", "status", "channel"}  # columns of internal keys, shown in words
 _SHARES = {"thank_you_24h", "thank_you_48h", "status_on_time", "attempts_within_cap", "share", "share_answered"}
 
 def _rows(frame, index=True) -> dict:
@@ -1035,15 +1144,16 @@ _REPORT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222;overflow-wrap:break-word}
+.scroll{overflow-x:auto;max-width:100%}.scroll td,.scroll th{white-space:nowrap}figcaption h2{font-size:1.25rem;margin:.5rem 0}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:left}
-th{background:#f4f4f4}figure{margin:1rem 0}img{max-width:100%}.note{color:#555}.figures span{display:inline-block;margin-right:2rem}
+th{background:#f4f4f4}figure{margin:1rem 0}img{display:block;width:100%;max-width:40rem;height:auto}.note{color:#555}.figures span{display:inline-block;margin-right:2rem}
 .figures b{font-size:1.6rem;display:block}section.participant{break-before:page;border-top:2px solid #ccc;margin-top:2rem}
 </style></head><body>
-{% macro table(t, cls="") %}<table class="{{ cls }}"><thead><tr>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
-<tbody>{% for r in t.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>{% endmacro %}
+{% macro table(t, cls="") %}<div class="scroll"><table class="{{ cls }}"><thead><tr>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>{% for r in t.rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}</tbody></table></div>{% endmacro %}
 <h1>{{ title }}</h1>
-<p class="note">Data up to {{ as_of }}; attention judged at {{ now }}. {{ privacy }}</p>
+<p class="note">Data up to {{ as_of }}; attention judged at {{ now }}, or at a participant's bundle export when that came first. {{ privacy }}</p>
 <p class="figures">{% for label, value in figures %}<span><b>{{ value }}</b>{{ label }}</span>{% endfor %}</p>
 <h2 id="attention">Who needs attention this week</h2>
 {% if attention.rows %}{{ table(attention, "attention") }}{% else %}<p>Nobody: no overdue steps and no falling scores.</p>{% endif %}
@@ -1084,9 +1194,10 @@ def _report_context(self:Cohort, now, per_participant) -> dict:
     now = pd.Timestamp(now or datetime.now(timezone.utc))
     whole, funnel = self.adherence(by="cohort"), self.funnel()
     charts = [{"name": k, "title": chart_title(f), "svg": _svg(f)} for k, f in self.charts().items()]
-    figures = [("participants", len(self.participants)), ("applications", len(self.applications)), ("interviews", len(self.interviews)),
-               ("thank-yous within 24 h", _percent(whole["thank_you_24h"].iloc[0]) if len(whole) else "—"),
-               ("offers", int(funnel.loc["offer", "applications"]))]
+    counts = [("participant", len(self.participants)), ("application", len(self.applications)), ("interview", len(self.interviews))]
+    figures = [(plural(n, word).split(" ", 1)[1], n) for word, n in counts]
+    figures += [("thank-yous within 24 h", _percent(whole["thank_you_24h"].iloc[0]) if len(whole) else "—"),
+                (plural(int(funnel.loc["offer", "applications"]), "offer").split(" ", 1)[1], int(funnel.loc["offer", "applications"]))]
     tables = [("Follow-up habits per participant", self.adherence()), ("Stage funnel", funnel),
               ("Days to a response by company style", self.response_times()), ("Reflection scores by dimension", self.score_summary())]
     return {"title": "Workshop report", "as_of": _shown(self.as_of, "as_of"), "now": _shown(now, "now"), "figures": figures,

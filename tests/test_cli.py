@@ -1,5 +1,6 @@
 """The `followup-kit` command line, run as a person runs it: a real process, real files."""
 import json, os, subprocess, sys
+from datetime import timedelta
 from pathlib import Path
 import pytest
 from icalendar import Calendar
@@ -105,7 +106,8 @@ def test_check_json_contract_from_stdin():
     r = run_in("To whom it may concern,\n\nI want an update now!!!\n", 'check', '-', '--kind', 'status_email', '--json')
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert list(d) == ['score', 'findings'] and 0 <= d['score'] <= 100
+    assert list(d) == ['score', 'findings', 'unchecked'] and 0 <= d['score'] <= 100
+    assert 'timing-early' in d['unchecked']  # no journal: the timing rules could not run, and the review says so
     assert all(list(f) == ['rule', 'severity', 'message', 'start', 'end'] for f in d['findings'])
     assert 'greeting-generic' in {f['rule'] for f in d['findings']}
 
@@ -145,7 +147,8 @@ def test_draft_from_sample_journal_checks_clean(tmp_path):
     from followup_kit.journal import sample_journal
     db = tmp_path / 'j.db'
     with sample_journal(db) as j:
-        nid = [n.id for n in j.all() if n.company == 'Example Analytics'][0]
+        nid, at = [(n.id, n.at) for n in j.all() if n.company == 'Example Analytics'][0]
+    soon = (at + timedelta(hours=3)).isoformat()  # --sent-at defaults to now, long after this sample interview
     r = run('draft', 'thank_you_email', '--journal', str(db), '--interview', nid, '--sender', 'Alex Doe <alex.doe@example.com>', '--json')
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -153,7 +156,7 @@ def test_draft_from_sample_journal_checks_clean(tmp_path):
     for d in out:
         assert d['mailto'].startswith('mailto:')
         c = run_in(f"Subject: {d['subject']}\n\n{d['body']}", 'check', '-', '--kind', 'thank_you_email', '--json',
-                   '--journal', str(db), '--interview', nid)
+                   '--journal', str(db), '--interview', nid, '--sent-at', soon)
         assert json.loads(c.stdout)['findings'] == [], c.stdout
     bad = run('draft', 'thank_you_email', '--journal', str(db), '--interview', 'n-nope')
     assert bad.returncode == 2 and bad.stderr.count('\n') == 1
@@ -214,3 +217,9 @@ def test_workshop_report_bad_out(cohort_folder, tmp_path):
 def test_dashboard_bad_port_is_one_line(cohort_folder, port):
     r = run('dashboard', str(cohort_folder), '--port', port)
     assert r.returncode == 2 and r.stderr == f"followup-kit: --port: got '{port}'; wants a port number from 1024 to 65535\n", r.stderr
+
+def test_dashboard_accepts_an_empty_folder(tmp_path):
+    "A workshop starts with an empty hand-in folder: the dashboard gets past the folder check (here, to a bad port)."
+    (tmp_path / 'room').mkdir()
+    r = run('dashboard', str(tmp_path / 'room'), '--port', '80')
+    assert r.returncode == 2 and r.stderr.startswith('followup-kit: --port:'), r.stderr

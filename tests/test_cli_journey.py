@@ -128,6 +128,15 @@ def test_update_and_keep_both(tmp_path):
     assert ambiguous.returncode == 2 and ambiguous.stderr.count('a-') == 2 and ambiguous.stderr.count('\n') == 1
 
 
+def test_a_word_of_the_company_names_it_and_list_says_what_is_archived(tmp_path):
+    ok(cli(tmp_path, 'profile', '--tz', 'Europe/London'))
+    (tmp_path/'n.toml').write_text(fill(notes_template(Profile(tz='Europe/London')), **HARBOR))
+    ok(cli(tmp_path, 'notes', 'add', 'n.toml'))
+    assert 'Email a thank-you to Grace Abernathy' in ok(cli(tmp_path, 'log', 'finch', 'sent', '--at', '2025-03-13 18:00'))
+    ok(cli(tmp_path, 'archive', 'finch'))
+    assert ok(cli(tmp_path, 'list')).startswith('No open applications; 1 archived')
+
+
 def test_delete_asks_twice_in_a_terminal(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv('FOLLOWUP_KIT_HOME', str(tmp_path))
     with Journal() as j:

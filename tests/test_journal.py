@@ -1,9 +1,10 @@
 "The journal's file guarantees: refused files stay untouched, locks wait or fail clearly, bad bundles change nothing."
-import csv, hashlib, json, os, sqlite3, time
+import csv, hashlib, json, os, sqlite3, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from followup_kit.journal import (APPLICATION_ID, SCHEMA_VERSION, MIGRATIONS, Journal, JournalError, contacts_vcard,
                                   spreadsheet_safe)
@@ -479,3 +480,35 @@ def test_bad_profile_or_archived_in_a_bundle_changes_nothing(journal, tmp_path, 
     with pytest.raises(InputError) as e: Journal.import_json(tmp_path/"b.json", into=tmp_path/"t.db")
     assert str(e.value).startswith(says) and "\n" not in str(e.value)
     assert content(tmp_path/"t.db") == before
+
+
+NAMES = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=12, max_size=24)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(company=NAMES, interviewer=NAMES, note=NAMES)
+def test_property_a_deleted_application_leaves_no_byte_of_its_names(company, interviewer, note):
+    with tempfile.TemporaryDirectory() as d, Journal(Path(d)/"j.db") as j:
+        keep = make_notes(1); j.save(keep, application=Application(keep.company))
+        before = on_disk(j.path)  # the schema and the kept application: words already there say nothing
+        assume(not any(w.encode() in before for w in (company, interviewer, note)))
+        gone = InterviewNotes(company, "Analyst", datetime(2025, 3, 12, 9), tz="Europe/Berlin", notes=note,
+                              interviewers=[Contact(interviewer, email="someone@example.com")])
+        app = Application(company)
+        j.save(gone, application=app)
+        j.save_reflection(gone.id, {"went_well": note})
+        j.delete_application(app.id)
+        disk = on_disk(j.path)
+        for word in {company, interviewer, note}:
+            for form in {word.encode(), json.dumps(word).strip('"').encode()}: assert form not in disk, word
+
+
+@settings(max_examples=30, deadline=None)
+@given(company=st.text(alphabet="abcdefgh &", min_size=1, max_size=20).filter(str.strip),
+       spaces=st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=3, max_size=3))
+def test_property_find_notes_ignores_case_and_spacing(company, spaces):
+    with tempfile.TemporaryDirectory() as d, Journal(Path(d)/"j.db") as j:
+        n = InterviewNotes(company, "Data Engineer", datetime(2025, 3, 11, 10), tz="Europe/Berlin")
+        j.save(n)
+        typed = spaces[0] + spaces[1].join(company.upper().split()) + spaces[2]
+        assert j.find_notes(typed, " data  ENGINEER", n.at) == n

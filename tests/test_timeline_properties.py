@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, given, settings, strategies as st, HealthCheck
 from followup_kit.timeline import (InputError, Interview, Person, Event, Policy, WorkCalendar, plan_followups,
-                                   ATTEMPT_KINDS, CALL_KINDS, THANK_YOU_CEILING_HOURS)
+                                   ATTEMPT_KINDS, CALL_KINDS, THANK_YOU_CEILING_HOURS, THANK_YOU_FLOOR_HOURS, step_verdict)
 
 ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney', 'America/Sao_Paulo', 'Europe/London',
          'Asia/Kolkata', 'Pacific/Auckland', 'UTC', 'America/Los_Angeles']
@@ -19,7 +19,7 @@ def exists(naive, tz):
 
 @st.composite
 def interviews(draw):
-    start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2028, 12, 31))).replace(second=0, microsecond=0)
+    start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2036, 12, 31))).replace(second=0, microsecond=0)
     tz = draw(st.sampled_from(ZONES))
     assume(exists(start, tz))  # a time the clocks jump past is refused (tested below)
     window = draw(st.sampled_from(['none', 'days', 'date']))
@@ -69,9 +69,15 @@ def check_plan(iv, policy, events):
             assert s.earliest.time() == pol.call_windows[0][0] and s.due.time() == pol.call_windows[-1][1]
         if s.kind in EMAIL_KINDS and s.channel == 'email':
             assert cal.is_working_day(s.earliest.date()) and cal.is_working_day(s.due.date()), s
-    # thank-you within 48 h of the end, counted in real hours
+    # thank-you within 12 to 48 h of the end, counted in real hours
     for s in steps:
-        if s.kind == 'thank_you_email': assert utc(s.due) - utc(iv.end) <= timedelta(hours=THANK_YOU_CEILING_HOURS)
+        if s.kind == 'thank_you_email':
+            assert timedelta(hours=THANK_YOU_FLOOR_HOURS) <= utc(s.due) - utc(iv.end) <= timedelta(hours=THANK_YOU_CEILING_HOURS)
+    # an offer is answered the same or the next day, by the channel it came by
+    for e in events:
+        if e.kind == 'offer':
+            r = [s for s in steps if s.kind == 'reply_to_offer'][0]
+            assert (r.due.date() - r.earliest.date()).days <= 1 and r.channel == (e.channel or iv.channel)
     # no status check on or before the stated date
     first = [s for s in steps if s.id == 'status_email']
     if iv.stated_date is not None and first: assert first[0].earliest.date() > iv.stated_date
@@ -138,3 +144,43 @@ def test_the_hour_skipped_in_spring_is_refused_everywhere_it_is_skipped():
         with pytest.raises(InputError, match=f"exists in {tz}"): Interview(naive, tz=tz)
         with pytest.raises(InputError, match=f"exists in {tz}"): Interview(naive.isoformat(' '), tz=tz)
     assert Interview(datetime(2026, 11, 1, 1, 30), tz='America/New_York').start.utcoffset() == timedelta(hours=-4)
+
+
+def spacing_violations(plan):
+    "Pairs of steps the spacing rules keep apart, with the days between them, in a plan without events."
+    pol, out = plan.policy, []
+    for cycle in {s.id.partition('.')[2] for s in plan.steps if s.kind in ATTEMPT_KINDS}:
+        chain = [s for s in plan.steps if s.kind in ATTEMPT_KINDS and s.id.partition('.')[2] == cycle]
+        for a, b in zip(chain, chain[1:]):
+            if (b.earliest.date() - a.due.date()).days < pol.attempt_spacing_days: out.append((a.id, b.id))
+    status = plan.step('status_email')
+    for note in [s for s in plan.steps if s.kind == 'formal_note']:
+        if (status.earliest.date() - note.due.date()).days < pol.note_status_gap_days: out.append((note.id, status.id))
+    return out
+
+@settings(max_examples=600, deadline=None)
+@given(interviews(), st.sampled_from(['standard', 'email_only']))
+def test_lower_bounds_hold_over_years_of_dates(iv, policy):
+    "Over ten years, ten zones and eleven countries: thank-you windows of 12-48 h, attempts and messages spaced out."
+    plan = plan_followups(iv, policy)
+    for s in plan.steps:
+        if s.kind == 'thank_you_email':
+            assert timedelta(hours=THANK_YOU_FLOOR_HOURS) <= utc(s.due) - utc(iv.end) <= timedelta(hours=THANK_YOU_CEILING_HOURS)
+    assert spacing_violations(plan) == []
+
+@settings(max_examples=200, deadline=None)
+@given(interviews(), st.integers(0, 72 * 60), st.sampled_from(['email', 'phone', 'letter']))
+def test_offers_answered_same_or_next_day_by_their_channel(iv, minutes, channel):
+    at = iv.end + timedelta(minutes=minutes)
+    plan = plan_followups(iv, events=[Event('offer', at, channel=channel)])
+    r = plan.step('reply_to_offer')
+    assert r.channel == channel and r.due > r.earliest and (r.due.date() - at.date()).days <= 1
+
+def test_friday_interview_thank_you_windows():
+    "The weekend cases that used to give 2-5 hour windows."
+    fri = Interview('2026-11-20 16:00', tz='Europe/Paris', country='FR', interviewers=['Dana Jones'])
+    la = Interview('2026-11-20 22:30', tz='America/Los_Angeles', country='US', interviewers=['Dana Jones'])
+    for iv in (fri, la):
+        ty = plan_followups(iv).step('thank_you_email:dana-jones')
+        assert utc(ty.due) - utc(iv.end) == timedelta(hours=24)
+        assert step_verdict(ty, iv.end + timedelta(hours=18)) == 'on_time'

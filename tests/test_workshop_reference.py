@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from followup_kit.timeline import ATTEMPT_KINDS
-from followup_kit.workshop import (FALLING_POINTS, RECENT_DAYS, SAMPLE_AS_OF, SILENCE_DAYS, Cohort, rule_value,
+from followup_kit.workshop import (FALLING_POINTS, RECENT_DAYS, SAMPLE_AS_OF, SILENCE_DAYS, Cohort, plain, rule_value,
                                    sample_cohort)
 from followup_kit.workshop import _EMPLOYER, _OUTCOMES, _local_day
 
@@ -44,6 +44,7 @@ def status_checks(c):
     week = pd.to_timedelta(st["application"].map(policy_table(c.applications, "no_date_earliest_days")), unit="D")
     st["on_time"] = (st["local_day"] > st["wait_until"]).where(st["wait_until"].notna(),
                                                                st["local_day"] >= lookup(st["interview"], day0) + week)
+    if "verdict" in st: st["on_time"] = (st["verdict"] != "early").where(st["verdict"].fillna("") != "", st["on_time"])
     return st[["participant", "application", "interview", "at", "wait_until", "on_time"]]
 
 def attempt_series(c):
@@ -93,16 +94,23 @@ def score_summary(c):
                         "q25": g.quantile(0.25), "median": g.median(), "q75": g.quantile(0.75), "mean": g.mean()})
     return out.reindex(list(pd.unique(s["dimension"])))
 
+def judged_at(c, steps, now):
+    "Each step's judging moment: `now`, or its participant's bundle export when that came first."
+    exported = c.participants.set_index("participant")["exported_at"] if "exported_at" in c.participants else pd.Series(dtype="datetime64[us, UTC]")
+    return lookup(steps["participant"], exported).fillna(now).clip(upper=now)
+
 def open_steps(c, now):
     latest = c.interviews.sort_values("at", kind="stable").groupby("application")["interview"].last()
     st = c.steps
-    st = st[(st["due"] >= now - pd.Timedelta(days=RECENT_DAYS)) & st["interview"].isin(latest)
+    at = judged_at(c, st, now)
+    st = st[(st["due"] >= at - pd.Timedelta(days=RECENT_DAYS)) & st["interview"].isin(latest)
             & (st["status"] == "pending") & (st["kind"] != "move_on")]
-    return st.assign(overdue=st["due"] < now)
+    return st.assign(overdue=st["due"] < judged_at(c, st, now))
 
 def attention(c, now, days=7):
     st = open_steps(c, now)
-    late, soon = st[st["overdue"]], st[(st["due"] >= now) & (st["due"] < now + pd.Timedelta(days=days))]
+    at = judged_at(c, st, now)
+    late, soon = st[st["overdue"]], st[(st["due"] >= at) & (st["due"] < at + pd.Timedelta(days=days))]
     overall = c.scores[c.scores["dimension"] == "overall"].sort_values("at", kind="stable")
     change = overall.groupby("participant")["score"].diff().groupby(overall["participant"]).last()
     out = pd.DataFrame(index=c.participants["participant"])
@@ -112,7 +120,7 @@ def attention(c, now, days=7):
     out["due_soon"] = soon.groupby("participant").size().reindex(out.index, fill_value=0)
     out["score_change"] = change.reindex(out.index)
     out = out[(out["overdue"] > 0) | (out["score_change"] <= -FALLING_POINTS)]
-    reasons = [("; ".join(([f"{n} overdue ({k})"] if n else []) + ([f"overall score fell {round(-d)} points"] if d <= -FALLING_POINTS else [])))
+    reasons = [("; ".join(([f"{n} overdue ({', '.join(map(plain, k.split(', ')))})"] if n else []) + ([f"overall score fell {round(-d)} points"] if d <= -FALLING_POINTS else [])))
                for n, k, d in zip(out["overdue"], out["overdue_steps"], out["score_change"])]
     return out.assign(reasons=reasons).sort_values(["overdue", "score_change"], ascending=[False, True]).reset_index()
 
@@ -186,3 +194,15 @@ def test_a_new_frame_is_hashed_afresh():
     assert quiet.funnel().loc["employer replied", "applications"] == 0
     same(c.funnel(), before)
     same(quiet.thank_you_hours(), thank_you_hours(quiet))
+
+
+def test_attention_judges_each_bundle_at_its_export():
+    "A bundle exported a week before `now` is judged at its export: steps due since then are not overdue."
+    bundles = sample_cohort(12, seed=3)
+    early = sorted(bundles)[:6]
+    for name in early: bundles[name]["exported_at"] = (SAMPLE_AS_OF - pd.Timedelta(days=7)).isoformat()
+    c = Cohort.from_bundles(bundles, salt=b"export")
+    later = NOW + pd.Timedelta(days=30)
+    same(c.attention(later), attention(c, later))
+    same(c.open_steps(later), open_steps(c, later))
+    assert c.attention(later)["overdue"].sum() < Cohort.from_bundles(sample_cohort(12, seed=3), salt=b"export").attention(later)["overdue"].sum()

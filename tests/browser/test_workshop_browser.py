@@ -116,7 +116,7 @@ def test_voila_dashboard_shows_charts_and_attention_and_runs_no_participant_scri
 
     # The damaged bundle and the folder's name, shown as text.
     problems = dash.locator(".fk-problems")
-    assert "1 problem(s) while loading" in problems.inner_text() and BAD_FILE in problems.inner_text()
+    assert "1 problem while loading" in problems.inner_text() and BAD_FILE in problems.inner_text()
     assert FOLDER in dash.locator(".fk-status").inner_text()
     assert dash.locator("img[onerror], script").count() == 0
 
