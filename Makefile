@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lab sync-check lessons pytest bench docs-check clean
+.PHONY: demo test lab sync-check lessons pytest bench docs-check clean hub-test
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ lessons: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+hub-test: $(STAMP)  # the workshop JupyterHub test alone (root; see .ci/run for what it needs); `make test` runs it too
+	$(BIN)/python -m pytest tests/browser/test_hub.py
 
 # Contributors' way into nbs/. The pages run on a throwaway journal here (.lab-home), so nothing of a person's own
 # reaches the tracked notebooks; job seekers use `followup-kit lab`, which works in a folder of their own.

@@ -1076,12 +1076,54 @@ def _run_delete(a) -> int:
           f"wiped from {j.path}")
     return 0
 
+# %% ../nbs/07_cli.ipynb #e3f6ba36
+def _add_handin_parser(sub):
+    p = sub.add_parser('handin', help="send your journal's bundle to your coach (anonymised)",
+                       description="Hand your journal in to your coach: the workshop's hand-in folder on the hub, else --to.")
+    p.add_argument('--journal', help='your journal file (default: ~/.followup_kit/journal.db, or $FOLLOWUP_KIT_HOME)')
+    p.add_argument('--to', help="a folder or a .json file (default: the workshop's hand-in folder, $FOLLOWUP_KIT_HANDIN)")
+    p.add_argument('--no-anonymize', action='store_true', help='keep names, companies and notes in the bundle')
+    p.set_defaults(run=_run_handin)
+
+def _run_handin(a) -> int:
+    from followup_kit.journal import default_path
+    from followup_kit.handin import hand_in
+    with open_journal(a.journal or str(default_path())) as j:
+        try: out = hand_in(j, a.to, anonymize=not a.no_anonymize)
+        except InputError as e: raise InputError('--to' if e.field == 'dest' else e.field, e.got, e.wants) from None
+    print(f"handed in {out}" + (" (with names)" if a.no_anonymize else " (anonymised)"))
+    return 0
+
+# %% ../nbs/07_cli.ipynb #016f7d11
+def _add_hub_parser(sub):
+    from followup_kit.hub import DEFAULT_VENV, DEFAULT_HANDIN  # a module without heavy imports
+    p = sub.add_parser('hub', help='write a JupyterHub for a workshop (config, setup script, user list)',
+                       description='Write a ready JupyterHub configuration for a workshop into --dir.')
+    p.add_argument('--dir', required=True, help='the folder to write (outside /root: participants must reach it)')
+    p.add_argument('--coach', required=True, help="the coach's user name: the hub's admin, owner of the hand-in folder")
+    p.add_argument('--users', default='', help="participants' user names, comma-separated (added to DIR/users.txt)")
+    p.add_argument('--venv', default=DEFAULT_VENV, help=f'the Python environment every user can read (default {DEFAULT_VENV})')
+    p.add_argument('--handin', default=DEFAULT_HANDIN, help=f'the hand-in folder (default {DEFAULT_HANDIN})')
+    p.add_argument('--ip', default='', help='address to listen on (default: every interface)')
+    p.add_argument('--port', default='8000', help='the port participants open (default 8000)')
+    p.add_argument('--cull-timeout', default='3600', help='seconds idle before a server is stopped (default 3600)')
+    p.add_argument('--source', help='what setup.sh installs with pip (default: this checkout, or followup-kit, with [hub])')
+    p.set_defaults(run=_run_hub)
+
+def _run_hub(a) -> int:
+    from followup_kit.hub import write_hub
+    try: files = write_hub(a.dir, a.coach, a.users, a.venv, a.handin, a.ip, a.port, a.cull_timeout, a.source)
+    except InputError as e: raise InputError('--' + e.field.replace('_', '-'), e.got, e.wants) from None
+    for k, path in files.items(): print(f"{k:7} {path}")
+    print(f"next, as root:  bash {files['setup']}   then   {a.venv}/bin/jupyterhub -f {files['config']}")
+    return 0
+
 # %% ../nbs/07_cli.ipynb #7cc1fa31
 _COMMANDS = {'plan': _add_plan_parser, 'check': _add_check_parser, 'draft': _add_draft_parser, 'export': _add_export_parser,
              'today': _add_today_parser, 'workshop': _add_workshop_parser, 'dashboard': _add_dashboard_parser,
              'demo': _add_demo_parser, 'profile': _add_profile_parser, 'notes': _add_notes_parser, 'list': _add_list_parser,
              'log': _add_log_parser, 'archive': _add_archive_parsers, 'unarchive': _add_archive_parsers, 'delete': _add_delete_parser,
-             'guide': _add_guide_parser, 'lab': _add_lab_parser}
+             'guide': _add_guide_parser, 'lab': _add_lab_parser, 'handin': _add_handin_parser, 'hub': _add_hub_parser}
 
 def build_parser(only:str|None=None) -> argparse.ArgumentParser: # build just this subcommand (faster start)
     "The `followup-kit` argument parser with every subcommand (or just `only`)."

@@ -6,7 +6,7 @@ Docs: https://example.github.io/followup_kit/files.html.md"""
 
 # %% ../nbs/09_files.ipynb #ba182a4e
 from __future__ import annotations
-import os, stat
+import os, secrets, stat
 from pathlib import Path
 from .timeline import InputError
 
@@ -18,11 +18,13 @@ def _through(path:Path, raw:bytes):
     "Write `raw` straight into a device or a pipe (never replacing it)."
     with open(path, 'wb') as f: f.write(raw)
 
-def _replace(path:Path, raw:bytes):
-    "Write `raw` to a temporary file beside `path`, flush it to disk, then rename it over `path`."
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    try:
-        with open(tmp, 'wb') as f:
+def _replace(path:Path, raw:bytes, mode:int|None=None):
+    "Write `raw` to a new temporary file beside `path`, flush it to disk, then rename it over `path`."
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp')
+    try:  # a new file (never one someone else left there, never through a link), with `mode` from the start
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o666 if mode is None else mode)
+        with open(fd, 'wb') as f:
+            if mode is not None: os.fchmod(fd, mode)  # the umask can't widen or narrow it
             f.write(raw); f.flush(); os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -34,6 +36,7 @@ def write_file(path:str|Path, # where the person asked for the file
                data:str|bytes, # the whole content
                field:str='path', # the name to give in an error: a parameter, or a flag such as `--out`
                encoding:str='utf-8', # for text `data` (`utf-8-sig` for spreadsheets)
+               mode:int|None=None, # permission bits for a new file, e.g. 0o640 in a shared hand-in folder; the umask's when None
               ) -> Path:
     "Write `data` to `path` whole or not at all; a path that can't be written is an `InputError` naming `field`."
     path = Path(path).expanduser()
@@ -43,9 +46,9 @@ def write_file(path:str|Path, # where the person asked for the file
     if not in_folder: raise InputError(field, str(path), 'a path in an existing folder')
     raw = data.encode(encoding) if isinstance(data, str) else bytes(data)
     try:
-        mode = os.stat(path).st_mode if path.exists() else None  # through any link: /dev/stdout is a link to a pipe
-        if mode is not None and not stat.S_ISREG(mode): _through(path, raw)
-        else: _replace(path.resolve() if path.is_symlink() else path, raw)  # a link to a file: write the file, keep the link
+        kind = os.stat(path).st_mode if path.exists() else None  # through any link: /dev/stdout is a link to a pipe
+        if kind is not None and not stat.S_ISREG(kind): _through(path, raw)
+        else: _replace(path.resolve() if path.is_symlink() else path, raw, mode)  # a link to a file: write the file, keep the link
     except OSError as e:
         raise InputError(field, str(path), f'a file this user can write here ({e.strerror or e})') from None
     return path
