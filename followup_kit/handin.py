@@ -136,10 +136,11 @@ def hand_in(journal:Journal|str|Path, # the participant's journal (or its file)
 # %% ../nbs/11_handin.ipynb #688e26b0
 def _status(kind:str, text:str) -> str:
     "A status line in the widgets' style: `ok`, `problem` or `note`."
-    from followup_kit.widgets import _flag, _say, _esc, _GOOD, _ERROR, _WARN, _QUIET
+    from followup_kit.widgets import _flag, _icon, _say, _esc, _GOOD, _ERROR, _WARN, _QUIET
     if kind == "note": return _say(_esc(text), _QUIET)
-    mark, bar = {"ok": ("✓", _GOOD), "problem": ("⚠ Not sent:", _ERROR), "practice": ("Practice journal:", _WARN)}[kind]
-    return _flag(_esc(mark), bar) + " " + _say(_esc(text))
+    mark, bar = {"ok": (_icon("check"), _GOOD), "problem": (_icon("exclamation-triangle") + " Not sent:", _ERROR),
+                 "practice": (_icon("exclamation-triangle") + " Practice journal:", _WARN)}[kind]
+    return _flag(mark, bar) + " " + _say(_esc(text))
 
 PRACTICE_NOTE = ("This page is on the practice journal: what you would send is the invented sample, not your notes. "
                  "Tick \u201cSend the practice journal anyway\u201d if that is what you mean.")

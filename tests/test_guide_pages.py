@@ -92,6 +92,8 @@ def test_page3_and_4_follow_the_chosen_interview(home, monkeypatch):
     ns = run_page(PAGES[3], home, monkeypatch)
     chooser = ns["interview"]
     assert chooser.notes.company == "Example Waiting GmbH"  # latest first
+    [send] = [v for v in ns["Out"].values() if type(v).__name__ == "HandInButton"]
+    assert send.practice is False and "Send to my coach" == send.button.description
     [board], [reflection] = shown(ns, "PlanBoard"), shown(ns, "ReflectionForm")
     logged = len(reflection.application.log)
     board.tick("thank_you_email:mia-schulz")
