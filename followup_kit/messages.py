@@ -524,15 +524,20 @@ RULES.add(
                    "checking in", r"to check (in|on)", r"(to )?ask (whether|if|about|for)", "to find out", r"is there any", r"are there any")))
 
 # %% ../nbs/05_messages.ipynb #65c67680
-@register_check("ask-missing")
-def _check_ask(msg, rule, ctx):
-    "Flag a status message with no sentence that asks for an update."
+def _asking(msg, rule):
+    "(start, end) of each sentence of the content about the rule's `topic` that asks: a question, or a `request` word."
     topic, request = _compile(tuple(rule.words["topic"])), _compile(tuple(rule.words["request"]))
     s, e = msg.content
     for m in re.finditer(r"[^.!?\n]+[.!?]*", msg.text[s:e]):
         sentence = m.group()
-        if topic.search(sentence) and (sentence.rstrip().endswith("?") or request.search(sentence)): return
-    yield _finding(rule, *_content_span(msg))
+        if topic.search(sentence) and (sentence.rstrip().endswith("?") or request.search(sentence)):
+            yield s + m.start() + len(sentence) - len(sentence.lstrip()), s + m.end()
+
+@register_check("ask-missing")
+def _check_ask(msg, rule, ctx):
+    "Flag a status message with no sentence that asks for an update."
+    if next(_asking(msg, rule), None) is None: yield _finding(rule, *_content_span(msg))
+
 
 # %% ../nbs/05_messages.ipynb #966c10cf
 RULES.add(
@@ -546,13 +551,9 @@ RULES.add(
 # %% ../nbs/05_messages.ipynb #23894253
 @register_check("asks-decision")
 def _check_asks_decision(msg, rule, ctx):
-    "Flag a thank-you sentence that asks for the decision."
-    topic, request = _compile(tuple(rule.words["topic"])), _compile(tuple(rule.words["request"]))
-    s, e = msg.content
-    for m in re.finditer(r"[^.!?\n]+[.!?]*", msg.text[s:e]):
-        if topic.search(m.group()) and (m.group().rstrip().endswith("?") or request.search(m.group())):
-            start = s + m.start() + len(m.group()) - len(m.group().lstrip())
-            yield _finding(rule, start, s + m.end(), match=_excerpt(msg.text, start, s + m.end(), 60)); return
+    "Flag a thank-you sentence that asks for the decision (the first one)."
+    for start, end in _asking(msg, rule):
+        yield _finding(rule, start, end, match=_excerpt(msg.text, start, end, 60)); return
 
 
 # %% ../nbs/05_messages.ipynb #2e75dcad
