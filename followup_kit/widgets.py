@@ -747,7 +747,8 @@ class ProfileForm:
         self.tz = W.Combobox(value=p.tz or local_zone(), options=_zones(), ensure_option=False, description="Time zone",
                              placeholder="Europe/London", continuous_update=False, style=_style(), layout=W.Layout(width="24em"))
         self.country = _text("Country (2 letters)", p.country or "", "GB")
-        self.save_button = W.Button(description="Save my details", icon="check", button_style="primary", layout=W.Layout(width="auto"))
+        self.save_button = W.Button(description="Save my details", icon="check", button_style="primary",
+                                    layout=W.Layout(width="auto", align_self="flex-start"))
         self.save_button.on_click(lambda _: self.save())
         self.status = W.HTML(_say("Your name signs every draft; your time zone and country start every new form.", _QUIET))
         self.ui = W.VBox([self.name, self.email, self.phone, self.tz, self.country, self.save_button, self.status])
@@ -769,7 +770,8 @@ def _profile_save(self:ProfileForm):
         self.status.value = _problem("Not saved", e)
         return None
     who = f"drafts are signed {profile.name}" if profile.name else "add your name so drafts can be signed"
-    self.status.value = _ok(f"Saved in {target.path.name}: {who}.")
+    moved = " Your own journal is started: choose Run ▸ Run All Cells, and every page uses it." if target is not self.journal else ""
+    self.status.value = _ok(f"Saved in {target.path.name}: {who}.{moved}")
     return profile
 
 ProfileForm.save = _profile_save
