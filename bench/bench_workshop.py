@@ -95,7 +95,10 @@ def synthetic_frames(n_events, seed):
     new_date = (ev_at.tz_localize(None).normalize() + pd.Timedelta(days=7)).where(np.isin(kinds, ["replied", "invited"]))
     events = pd.DataFrame({"participant": interviews["participant"].to_numpy()[ev_iv], "application": app_id[iv_app[ev_iv]],
                            "at": ev_at, "kind": kinds, "channel": np.array([k[2] for k in EVENT_KINDS], dtype=object)[which],
-                           "new_date": new_date, "interview": iv_id[ev_iv], "tz": interviews["tz"].to_numpy()[ev_iv],
+                           "new_date": new_date,
+                           "verdict": np.where(np.array([k[1] is not None for k in EVENT_KINDS])[which],  # a step: the plan's verdict
+                                               rng.choice(np.array(["early", "on_time", "late"], dtype=object), n_ev, p=[0.1, 0.7, 0.2]), ""),
+                           "interview": iv_id[ev_iv], "tz": interviews["tz"].to_numpy()[ev_iv],
                            "step_kind": np.array([k[1] for k in EVENT_KINDS], dtype=object)[which]})
     events["local_day"] = events["at"].dt.tz_localize(None).dt.normalize()
     events = events.sort_values(["participant", "at"], ignore_index=True)
@@ -128,6 +131,7 @@ def synthetic_frames(n_events, seed):
     counts = interviews.groupby("participant").agg(applications=("application", "nunique"), interviews=("interview", "size"))
     participants = pd.DataFrame({"participant": part_label, "code": ids("", n_part)}).join(counts, on="participant")
     participants[["applications", "interviews"]] = participants[["applications", "interviews"]].fillna(0).astype(int)
+    participants["exported_at"] = pd.Timestamp("2026-12-20", tz="UTC")  # every journal exported after its last event
     return dict(participants=participants, applications=applications, interviews=interviews, steps=steps, events=events, scores=scores)
 
 
