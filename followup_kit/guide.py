@@ -297,8 +297,7 @@ def live(journal:Journal, # the journal to follow
     import ipywidgets as W
     box = W.HTML(make(journal))
     def redraw(j): box.value = make(j)
-    journal.subscribe(redraw)
-    box._followup_redraw = redraw  # the journal holds only this reference's target; the widget keeps it alive
+    journal.subscribe(redraw)  # a plain function: the journal keeps it (and so the box) for as long as the page's journal
     return box
 
 # %% ../nbs/10_guide.ipynb #a2e6a56a

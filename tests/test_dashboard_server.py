@@ -113,14 +113,19 @@ def dashboard(cohort, tmp_path):
         wait_ready(f"http://127.0.0.1:{port}", proc, log)
         yield proc, m.group(1), port, tmpdir, log
     finally:
-        kids = descendants(proc.pid)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try: proc.wait(timeout=60)
-            except subprocess.TimeoutExpired: proc.kill()
-        for k in kids:
-            try: os.kill(k, signal.SIGKILL)
-            except ProcessLookupError: pass
+        stop(proc)
+
+
+def stop(proc) -> None:
+    "SIGTERM the command (it takes its server along), then make sure no kernel outlives the test."
+    kids = descendants(proc.pid)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try: proc.wait(timeout=60)
+        except subprocess.TimeoutExpired: proc.kill()
+    for k in kids:
+        try: os.kill(k, signal.SIGKILL)
+        except ProcessLookupError: pass
 
 
 def kernel_id(page: str) -> str:
@@ -218,13 +223,7 @@ def test_kernels_go_back_to_their_floor_after_many_page_loads(cohort, tmp_path):
         assert len(kernels(proc.pid)) == floor, log.read_text()[-3000:]
         assert "Culling 'idle' kernel" in log.read_text()
     finally:
-        kids = descendants(proc.pid)
-        proc.send_signal(signal.SIGTERM)
-        try: proc.wait(timeout=60)
-        except subprocess.TimeoutExpired: proc.kill()
-        for k in kids:
-            try: os.kill(k, signal.SIGKILL)
-            except ProcessLookupError: pass
+        stop(proc)
 
 
 def test_a_killed_command_takes_its_server_along(dashboard):
